@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aemtools contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
+# collections.
+"""The glue between ``AnsibleModule`` and the AEM client: one place that builds the client from the
+connection options and turns typed errors into ``fail_json``."""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import (
+    REQUESTS_IMPORT_ERROR,
+    AemClient,
+    aem_argument_spec,
+    validate_connection_params,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError
+
+__all__ = ["aem_argument_spec", "new_client", "fail_from"]
+
+
+def new_client(module):
+    """An :class:`AemClient` for the module's connection options; fails the module on bad input."""
+    if REQUESTS_IMPORT_ERROR is not None:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    problem = validate_connection_params(module.params)
+    if problem:
+        module.fail_json(msg=problem)
+    params = module.params
+    if not params["validate_certs"]:
+        module.warn("validate_certs=false: the AEM server certificate is not verified; use ca_path instead "
+                    "outside throw-away test instances")
+        _silence_insecure_request_warning()
+    return AemClient(params["url"], params["username"], params["password"],
+                     validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                     timeout=params["timeout"], retries=params["retries"], warn=module.warn)
+
+
+def fail_from(module, error, **extra):
+    """``fail_json`` with the error's redacted, structured details."""
+    kwargs = error.fail_kwargs() if isinstance(error, AemError) else {"msg": str(error)}
+    kwargs.update(extra)
+    module.fail_json(**kwargs)
+
+
+def _silence_insecure_request_warning():
+    # The module already warned once; urllib3 would otherwise print one warning per request.
+    try:
+        import urllib3
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    except Exception:  # pragma: no cover - urllib3 always comes with requests
+        pass

@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aemtools contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
+# collections.
+"""Typed errors raised by the AEM client and turned into ``fail_json`` by the modules.
+
+Every error carries what was attempted, the HTTP method, the URL *path* (never the query string or
+credentials), the status and a short, redacted excerpt of the answer.  Modules call
+:meth:`AemError.fail_kwargs` and never build failure messages from raw responses themselves.
+"""
+
+from __future__ import annotations
+
+
+class AemError(Exception):
+    """Base class: something went wrong talking to AEM (or Adobe IMS)."""
+
+    #: a short hint telling the user what to check, appended to the message
+    hint = ""
+
+    def __init__(self, message, method=None, path=None, status=None, excerpt=None, attempted=None):
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status = status
+        self.excerpt = excerpt
+        self.attempted = attempted
+
+    def __str__(self):
+        parts = []
+        if self.attempted:
+            parts.append("Failed to %s" % self.attempted)
+        where = " ".join(p for p in (self.method, self.path) if p)
+        if where:
+            parts.append("(%s)" % where)
+        head = " ".join(parts)
+        text = "%s: %s" % (head, self.message) if head else self.message
+        if self.hint:
+            text = "%s %s" % (text.rstrip("."), "- " + self.hint)
+        return text
+
+    def fail_kwargs(self):
+        """Keyword arguments for ``AnsibleModule.fail_json``."""
+        kwargs = {"msg": str(self)}
+        for key, value in (("method", self.method), ("url_path", self.path), ("status", self.status),
+                           ("response_excerpt", self.excerpt)):
+            if value is not None:
+                kwargs[key] = value
+        return kwargs
+
+
+class AemAuthError(AemError):
+    hint = "check the username and password (options username/password or AEM_USERNAME/AEM_PASSWORD)."
+
+
+class AemForbiddenError(AemError):
+    hint = ("the user lacks permission, or AEM's CSRF filter refused the write even with a fresh "
+            "CSRF-Token (check /libs/granite/csrf/token.json and the CSRF filter configuration).")
+
+
+class AemNotFoundError(AemError):
+    pass
+
+
+class AemServerError(AemError):
+    hint = "AEM reported an internal error; see error.log on the instance."
+
+
+class AemUnreachableError(AemError):
+    hint = "check the url option, that AEM is running and that the network allows the connection."
+
+
+class AemTLSError(AemError):
+    hint = ("the server certificate could not be verified: set ca_path to the CA bundle that signed it "
+            "(validate_certs=false only for throw-away test instances).")
+
+
+class AemUnexpectedResponseError(AemError):
+    pass
+
+
+class AemInputError(AemError):
+    """Bad module input, detected before anything is written."""
