@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from ansible_collections.aemtools.brand_portal.plugins.module_utils import _aem_client
+from ansible_collections.aemtools.brand_portal.plugins.module_utils import _http
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import (
     USER_AGENT,
     validate_connection_params,
@@ -97,7 +97,7 @@ def test_get_retries_503_with_growing_backoff_and_a_warning_each():
 
 def test_backoff_is_capped():
     for attempt in range(1, 20):
-        assert _aem_client.AemClient._backoff(attempt) <= _aem_client.BACKOFF_CAP
+        assert _http.HttpClient.backoff(attempt) <= _http.BACKOFF_CAP
 
 
 def test_retries_are_bounded_then_the_error_is_typed():
