@@ -1,0 +1,241 @@
+"""User keystores (§8): ``<userPath>.ks.json``, ``<userPath>.ks.html`` and a Python API.
+
+A keystore lives in the repository at ``<userPath>/keystore/store.p12`` (an ``nt:file``), as on
+AEM. Its binary is a mock JSON document, not a real PKCS#12 (see ``inferred.KEYSTORE_FORMAT``):
+``{"format", "password", "entries": {alias: {"type": "privateKey", "key": PEM, "chain": [PEM]}}}``.
+
+Python API (``app.keystores``): ``get(user_path)``, ``exists(user_path)``, ``create(user_path,
+password)``, ``delete(user_path)``, ``add_key(user_path, alias, key_pem, chain_pems)``,
+``generate_key_pair(user_path, alias, cn=..., days=365) -> cert PEM``, ``remove_alias``,
+``private_key(user_path, alias)`` (a cryptography key), ``certificate_pem(user_path, alias)``,
+``info(user_path)`` (the ``.ks.json`` answer). Writes through the API do not count in stats;
+HTTP writes do.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+
+from . import inferred, jcr
+from .forms import Upload
+from .http_types import Request, Response
+from .sling_get import resolve
+
+if TYPE_CHECKING:
+    from .aem import AuthorApp
+
+
+class KeyStoreError(Exception):
+    pass
+
+
+def self_signed(key: Any, cn: str, days: int = 365) -> x509.Certificate:
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    now = _dt.datetime.now(_dt.timezone.utc)
+    return (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - _dt.timedelta(minutes=5))
+            .not_valid_after(now + _dt.timedelta(days=days)).sign(key, hashes.SHA256()))
+
+
+def _pem_key(key: Any) -> str:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode("ascii")
+
+
+def _pem_cert(cert: x509.Certificate) -> str:
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def _java_name(name: x509.Name) -> str:
+    return ", ".join(attr.rfc4514_string() for attr in reversed(list(name)))
+
+
+def _java_date(d: _dt.datetime) -> str:
+    return d.astimezone(_dt.timezone.utc).strftime(inferred.KEYSTORE_DATE_FORMAT)
+
+
+def load_certs(pem_or_der: bytes) -> List[x509.Certificate]:
+    if b"-----BEGIN" in pem_or_der:
+        return x509.load_pem_x509_certificates(pem_or_der)
+    return [x509.load_der_x509_certificate(pem_or_der)]
+
+
+def load_key(data: bytes, password: Optional[bytes] = None) -> Any:
+    if b"-----BEGIN" in data:
+        return serialization.load_pem_private_key(data, password)
+    return serialization.load_der_private_key(data, password)
+
+
+class KeyStores:
+    def __init__(self, app: "AuthorApp") -> None:
+        self.app = app
+
+    @staticmethod
+    def _path(user_path: str) -> str:
+        return jcr.normalize(user_path) + "/keystore/store.p12"
+
+    def get(self, user_path: str) -> Optional[Dict[str, Any]]:
+        p = self.app.repo.get_property(self._path(user_path) + "/jcr:content", "jcr:data")
+        if p is None:
+            return None
+        return json.loads(p.value.decode("utf-8"))
+
+    def exists(self, user_path: str) -> bool:
+        return self.get(user_path) is not None
+
+    def _save(self, user_path: str, ks: Dict[str, Any]) -> None:
+        repo = self.app.repo
+        path = self._path(user_path)
+        with repo.lock:
+            if not repo.exists(path):
+                repo.ensure(jcr.split_path(path)[0], "sling:Folder")
+                repo.create(path, "nt:file")
+                repo.create(path + "/jcr:content", "nt:resource")
+                repo.set_property(path + "/jcr:content", "jcr:mimeType", "application/x-pkcs12")
+            repo.set_property(path + "/jcr:content", "jcr:data", json.dumps(ks).encode("utf-8"), "Binary")
+            repo.set_property(path + "/jcr:content", "jcr:lastModified", jcr.now(), "Date")
+
+    def create(self, user_path: str, password: str) -> None:
+        if not self.app.repo.exists(user_path):
+            raise KeyStoreError("User %s does not exist" % user_path)
+        if self.exists(user_path):
+            raise KeyStoreError("KeyStore already exists for %s" % user_path)
+        self._save(user_path, {"format": inferred.KEYSTORE_FORMAT, "password": password, "entries": {}})
+
+    def delete(self, user_path: str) -> bool:
+        return self.app.repo.remove(jcr.normalize(user_path) + "/keystore/store.p12")
+
+    def _require(self, user_path: str) -> Dict[str, Any]:
+        ks = self.get(user_path)
+        if ks is None:
+            raise KeyStoreError("KeyStore not initialized for %s" % user_path)
+        return ks
+
+    def set_password(self, user_path: str, current: str, new: str) -> None:
+        ks = self._require(user_path)
+        if ks["password"] != current:
+            raise KeyStoreError("Keystore was tampered with, or password was incorrect")
+        ks["password"] = new
+        self._save(user_path, ks)
+
+    def add_key(self, user_path: str, alias: str, key_pem: str, chain_pems: List[str]) -> None:
+        ks = self._require(user_path)
+        ks["entries"][alias] = {"type": "privateKey", "key": key_pem, "chain": list(chain_pems)}
+        self._save(user_path, ks)
+
+    def generate_key_pair(self, user_path: str, alias: str, cn: str = "Adobe IMS", days: int = 365) -> str:
+        """Generate an RSA-2048 key pair + self-signed certificate under ``alias``; returns the
+        certificate PEM (what "Download Public Key" gives, ``AEM-Adobe-IMS.crt``)."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        cert = self_signed(key, cn, days)
+        self.add_key(user_path, alias, _pem_key(key), [_pem_cert(cert)])
+        return _pem_cert(cert)
+
+    def remove_alias(self, user_path: str, alias: str) -> bool:
+        ks = self._require(user_path)
+        if alias not in ks["entries"]:
+            return False
+        del ks["entries"][alias]
+        self._save(user_path, ks)
+        return True
+
+    def private_key(self, user_path: str, alias: str) -> Any:
+        ks = self.get(user_path)
+        if ks is None or alias not in ks["entries"]:
+            return None
+        return serialization.load_pem_private_key(ks["entries"][alias]["key"].encode("ascii"), None)
+
+    def certificate_pem(self, user_path: str, alias: str) -> Optional[str]:
+        ks = self.get(user_path)
+        if ks is None or alias not in ks["entries"] or not ks["entries"][alias]["chain"]:
+            return None
+        return ks["entries"][alias]["chain"][0]
+
+    def info(self, user_path: str) -> Dict[str, Any]:
+        ks = self.get(user_path)
+        if ks is None:
+            return {"exists": False}
+        aliases = []
+        for alias, e in ks["entries"].items():
+            chain = []
+            for pem in e["chain"]:
+                c = x509.load_pem_x509_certificate(pem.encode("ascii"))
+                chain.append({"subject": _java_name(c.subject), "issuer": _java_name(c.issuer),
+                              "notBefore": _java_date(c.not_valid_before_utc),
+                              "notAfter": _java_date(c.not_valid_after_utc), "serialNumber": c.serial_number})
+            aliases.append({"alias": alias, "entryType": e["type"], "algorithm": "RSA", "format": "PKCS#8",
+                            "chain": chain})
+        return {"aliases": aliases}
+
+
+def _page(message: str) -> str:
+    return "<html><head><title>KeyStore</title></head><body><div id=\"Message\">%s</div></body></html>" % message
+
+
+def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
+    from .aem import error_page
+
+    res = resolve(app, request.path)
+    if res.selectors != ["ks"] or res.extension not in ("json", "html"):
+        return None
+    if res.node is None:
+        return error_page(404, "Resource at '%s' not found: No resource found" % res.path, request.path)
+    user = res.path
+    ks = app.keystores
+    if request.method in ("GET", "HEAD"):
+        if res.extension == "json":
+            return Response.json(200, ks.info(user))
+        return Response.html(200, _page("KeyStore of %s" % user))
+    if request.method != "POST" or res.extension != "html":
+        return error_page(405, "Method %s not supported" % request.method, request.path)
+    form = app.form(request)
+    try:
+        if form.text(":operation") == "createStore":
+            new, re_ = form.text("newPassword") or "", form.text("rePassword") or ""
+            if not new or new != re_:
+                raise KeyStoreError("Passwords do not match or are empty")
+            ks.create(user, new)
+        elif form.get("removeAlias") is not None:
+            for alias in form.getall("removeAlias"):
+                ks.remove_alias(user, alias if isinstance(alias, str) else alias.text())
+        elif form.get("keyStore") is not None:
+            up = form.get("keyStore")
+            data = up.content if isinstance(up, Upload) else up.encode("latin-1")
+            pw = (form.text("keyStorePass") or "").encode("utf-8")
+            try:
+                key, cert, extra = pkcs12.load_key_and_certificates(data, pw or None)
+            except Exception as e:
+                raise KeyStoreError("Cannot read key store: %s" % e)
+            if key is None or cert is None:
+                raise KeyStoreError("Alias %s not found in the key store" % form.text("alias"))
+            alias = form.text("newAlias") or form.text("alias") or "key"
+            ks.add_key(user, alias, _pem_key(key), [_pem_cert(cert)] + [_pem_cert(c) for c in extra or []])
+        elif form.get("cert-chain") is not None and form.get("pk") is not None:
+            cc, pk = form.get("cert-chain"), form.get("pk")
+            cdata = cc.content if isinstance(cc, Upload) else cc.encode("latin-1")
+            kdata = pk.content if isinstance(pk, Upload) else pk.encode("latin-1")
+            try:
+                certs = load_certs(cdata)
+                key = load_key(kdata)
+            except Exception as e:
+                raise KeyStoreError("Cannot read certificate chain or private key: %s" % e)
+            alias = form.text("alias") or "key"
+            ks.add_key(user, alias, _pem_key(key), [_pem_cert(c) for c in certs])
+        elif form.get("newPassword") is not None:
+            if form.text("newPassword") != form.text("rePassword"):
+                raise KeyStoreError("Passwords do not match")
+            ks.set_password(user, form.text("currentPassword") or "", form.text("newPassword") or "")
+        else:
+            raise KeyStoreError("No keystore operation in the request")
+    except KeyStoreError as e:
+        return error_page(inferred.KEYSTORE_ERROR_STATUS, str(e), request.path)
+    app.write()
+    return Response.html(200, _page("OK"))
