@@ -25,3 +25,13 @@ attributes:
     membership:
       - aemtools.brand_portal.aem
 """
+
+    IMS_ACTION_GROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/aemtools.brand_portal.ims) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - aemtools.brand_portal.ims
+"""

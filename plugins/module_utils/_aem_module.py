@@ -19,7 +19,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client 
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError
 
-__all__ = ["aem_argument_spec", "new_client", "fail_from"]
+__all__ = ["aem_argument_spec", "new_client", "fail_from", "warn_if_unverified"]
 
 
 def new_client(module):
@@ -30,10 +30,7 @@ def new_client(module):
     if problem:
         module.fail_json(msg=problem)
     params = module.params
-    if not params["validate_certs"]:
-        module.warn("validate_certs=false: the AEM server certificate is not verified; use ca_path instead "
-                    "outside throw-away test instances")
-        _silence_insecure_request_warning()
+    warn_if_unverified(module, "AEM")
     return AemClient(params["url"], params["username"], params["password"],
                      validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                      timeout=params["timeout"], retries=params["retries"], warn=module.warn)
@@ -46,8 +43,12 @@ def fail_from(module, error, **extra):
     module.fail_json(**kwargs)
 
 
-def _silence_insecure_request_warning():
-    # The module already warned once; urllib3 would otherwise print one warning per request.
+def warn_if_unverified(module, service):
+    """One warning for validate_certs=false, instead of urllib3's warning on every request."""
+    if module.params["validate_certs"]:
+        return
+    module.warn("validate_certs=false: the %s server certificate is not verified; use ca_path instead outside "
+                "throw-away test instances" % service)
     try:
         import urllib3
         urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
