@@ -1,0 +1,119 @@
+# aemtools.brand_portal -- developer and CI entry points.
+#
+#   make demo   run playbooks/demo.yml against the bundled mock AEM server
+#   make test   every check: sanity + units (Python 3.11/ansible-core 2.19 and Python 3.12/2.21),
+#               mock tests, integration, ansible-lint, docs lint, changelog lint, build + ansible-doc
+#
+# Both create their own virtual environments (.venv: Python 3.11, .venv312: Python 3.12) and install
+# what they need; nothing else is assumed. `make help` lists every target.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+NAMESPACE  := aemtools
+NAME       := brand_portal
+FQCN       := $(NAMESPACE).$(NAME)
+
+CI_DIR     := .ci
+SCRIPTS    := $(CI_DIR)/scripts
+VENV311    := .venv
+VENV312    := .venv312
+BUILD_DIR  := build
+# ansible-test needs a real .../ansible_collections/<namespace>/<name>/ directory: a synced copy
+COLL_ROOT  := $(CURDIR)/$(BUILD_DIR)/collections
+TREE       := $(COLL_ROOT)/ansible_collections/$(NAMESPACE)/$(NAME)
+DIST_DIR   := $(BUILD_DIR)/dist
+
+# interpreters can be forced: make PYTHON311=/path/python3.11 PYTHON312=/path/python3.12
+export PYTHON311 PYTHON312
+
+# what ansible-test / the tools get: the venv first on PATH, no Galaxy look-ups, local collections only
+ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_ROOT)" \
+              ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+
+.PHONY: help venv venv311 venv312 tree ansible-test-bootstrap \
+        sanity sanity-3.11 sanity-3.12 units units-3.11 units-3.12 mock-tests integration \
+        lint docs-lint changelog-lint build test demo clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+# ---------------------------------------------------------------------------------------------
+# virtual environments (re-created only when a requirements or constraints file changes)
+
+venv: venv311 venv312 ## create .venv (Python 3.11, ansible-core 2.19) and .venv312 (Python 3.12, 2.21)
+venv311: $(VENV311)/.installed
+venv312: $(VENV312)/.installed
+
+$(VENV311)/.installed: requirements.txt requirements-test.txt $(CI_DIR)/constraints-py311.txt $(SCRIPTS)/make-venv.sh
+	$(SCRIPTS)/make-venv.sh 3.11 $(VENV311) $(CI_DIR)/constraints-py311.txt
+	touch $@
+
+$(VENV312)/.installed: requirements.txt requirements-test.txt $(CI_DIR)/constraints-py312.txt $(SCRIPTS)/make-venv.sh
+	$(SCRIPTS)/make-venv.sh 3.12 $(VENV312) $(CI_DIR)/constraints-py312.txt
+	touch $@
+
+# ---------------------------------------------------------------------------------------------
+# ansible-test: runs in the synced collection tree
+
+tree: $(VENV311)/.installed ## sync the checkout into build/collections/ansible_collections/aemtools/brand_portal
+	$(VENV311)/bin/python $(SCRIPTS)/sync_tree.py . $(TREE)
+
+# ansible-test downloads a pip bootstrap script from a host these machines cannot reach: provide it
+ansible-test-bootstrap: $(VENV311)/.installed $(VENV312)/.installed
+	$(VENV311)/bin/python $(SCRIPTS)/ansible_test_offline_pip.py
+	$(VENV312)/bin/python $(SCRIPTS)/ansible_test_offline_pip.py
+
+sanity: sanity-3.11 sanity-3.12 ## ansible-test sanity on Python 3.11 (core 2.19) and 3.12 (core 2.21)
+
+sanity-3.11: $(VENV311)/.installed tree ansible-test-bootstrap
+	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV311)) ansible-test sanity --python 3.11 --color no $(SANITY_ARGS)
+
+sanity-3.12: $(VENV312)/.installed tree ansible-test-bootstrap
+	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV312)) ansible-test sanity --python 3.12 --color no $(SANITY_ARGS)
+
+units: units-3.11 units-3.12 ## ansible-test units --local on Python 3.11 (core 2.19) and 3.12 (core 2.21)
+
+units-3.11: $(VENV311)/.installed tree
+	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV311)) ansible-test units --local --python 3.11 --color no $(UNITS_ARGS)
+
+units-3.12: $(VENV312)/.installed tree
+	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV312)) ansible-test units --local --python 3.12 --color no $(UNITS_ARGS)
+
+integration: $(VENV311)/.installed tree ## ansible-test integration --local against a mock AEM started for it
+	$(SCRIPTS)/integration.sh $(VENV311) 3.11 $(TREE) $(INTEGRATION_ARGS)
+
+# ---------------------------------------------------------------------------------------------
+# the mock's own tests, linters, docs, changelog, build
+
+mock-tests: $(VENV311)/.installed ## pytest tests/mock_aem/tests (the mock AEM server's own tests)
+	$(VENV311)/bin/python -m pytest -p no:cacheprovider -q tests/mock_aem/tests
+
+lint: $(VENV311)/.installed ## ansible-lint, production profile, offline
+	PATH="$(CURDIR)/$(VENV311)/bin:$$PATH" ansible-lint --profile production --offline
+
+docs-lint: $(VENV311)/.installed tree ## antsibull-docs lint-collection-docs --plugin-docs
+	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV311)) antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog-lint: $(VENV311)/.installed ## antsibull-changelog lint
+	$(VENV311)/bin/antsibull-changelog lint
+
+build: $(VENV311)/.installed ## build the tarball, install it to a temp path, ansible-doc every module
+	$(SCRIPTS)/build-check.sh $(VENV311) $(DIST_DIR)
+
+# ---------------------------------------------------------------------------------------------
+
+TEST_STAGES ?= changelog-lint lint docs-lint build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration
+
+test: $(VENV311)/.installed $(VENV312)/.installed ## run every check (all stages, then a summary; fails if any failed)
+	$(SCRIPTS)/run-stages.sh $(TEST_STAGES)
+
+demo: $(VENV311)/.installed tree ## run playbooks/demo.yml against the bundled mock AEM
+	@if [ ! -f playbooks/demo.yml ]; then echo "ERROR: playbooks/demo.yml does not exist yet" >&2; exit 1; fi
+	$(call ANSIBLE_ENV,$(VENV311)) $(SCRIPTS)/with-mock.sh $(VENV311)/bin/python \
+	    bash -c 'exec ansible-playbook playbooks/demo.yml -e "aem_url=$$AEM_URL" "$$@"' demo $(DEMO_ARGS)
+
+clean: ## remove venvs, build output and test output
+	rm -rf $(VENV311) $(VENV312) $(BUILD_DIR) tests/output .pytest_cache collections
