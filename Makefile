@@ -91,8 +91,11 @@ integration: $(VENV311)/.installed tree ## ansible-test integration --local agai
 mock-tests: $(VENV311)/.installed ## pytest tests/mock_aem/tests (the mock AEM server's own tests)
 	$(VENV311)/bin/python -m pytest -p no:cacheprovider -q tests/mock_aem/tests
 
-lint: $(VENV311)/.installed ## ansible-lint, production profile, offline
-	PATH="$(CURDIR)/$(VENV311)/bin:$$PATH" ansible-lint --profile production --offline
+# offline, ansible-lint does not link the collection into .ansible/: give it the synced copy, so that
+# the syntax check of playbooks/ resolves aemtools.brand_portal.* and the `aem` action group
+lint: $(VENV311)/.installed tree ## ansible-lint, production profile, offline
+	PATH="$(CURDIR)/$(VENV311)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_ROOT)" \
+	    ansible-lint --profile production --offline
 
 docs-lint: $(VENV311)/.installed tree ## antsibull-docs lint-collection-docs --plugin-docs
 	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV311)) antsibull-docs lint-collection-docs --plugin-docs .

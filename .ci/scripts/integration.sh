@@ -29,9 +29,8 @@ if [ "${#targets[@]}" -eq 0 ]; then
     echo "integration: no targets under tests/integration/targets/ yet -- nothing to run (OK)."
     exit 0
 fi
-echo "integration: targets: ${targets[*]}"
-
 if [ "${_AEMTOOLS_WITH_MOCK:-}" != 1 ]; then
+    echo "integration: targets: ${targets[*]}"
     export _AEMTOOLS_WITH_MOCK=1
     exec "$here/with-mock.sh" "$venv/bin/python" "$0" "$venv" "$pyver" "$tree" "$@"
 fi

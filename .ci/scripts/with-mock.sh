@@ -3,10 +3,12 @@
 #
 #   with-mock.sh PYTHON COMMAND [ARGS...]
 #
-# Starts `PYTHON -m tests.mock_aem --port PORT` from the repository root on a free loopback port, in
-# the background, waits until it answers (MOCK_START_TIMEOUT seconds, default 30), then runs COMMAND
+# Starts `PYTHON -m tests.mock_aem --port 0` (a free loopback port) from the repository root in the
+# background, waits until it is ready (MOCK_START_TIMEOUT seconds, default 30), then runs COMMAND
 # with these variables exported:
-#   MOCK_PORT, AEM_URL=http://127.0.0.1:PORT, AEM_USERNAME=admin, AEM_PASSWORD=admin
+#   MOCK_PORT, AEM_URL=http://127.0.0.1:PORT, AEM_USERNAME=admin, AEM_PASSWORD=admin,
+#   AEM_PORTS (all author ports, comma-separated), IMS_URL / BP_URL when MOCK_ARGS asked for them
+#   (e.g. MOCK_ARGS="--ims-port 0 --bp-port 0").
 # COMMAND is bounded by MOCK_RUN_TIMEOUT seconds (default 1800) so nothing can hang CI.
 # The mock's output goes to build/mock-aem.log. Extra mock arguments: MOCK_ARGS="...".
 set -euo pipefail
@@ -27,6 +29,7 @@ if [ ! -f "$repo/tests/mock_aem/__main__.py" ]; then
 fi
 
 mock_pid=""
+# shellcheck disable=SC2317  # only reached through the traps below
 stop_mock() {
     if [ -n "$mock_pid" ] && kill -0 "$mock_pid" 2>/dev/null; then
         kill "$mock_pid" 2>/dev/null || true
@@ -44,11 +47,8 @@ trap stop_mock EXIT
 trap 'stop_mock; exit 130' INT
 trap 'stop_mock; exit 143' TERM
 
-free_port() {
-    "$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# Ready when GET /__mock__/stats answers 200 (any HTTP answer at all counts, for older mocks).
+# Ready when the mock printed "mock-aem ready: aem=PORT[,PORT...] [ims=PORT] [bp=PORT]" and
+# GET /__mock__/stats on the first author port answers.
 probe() {
     "$py" - "$1" <<'PY'
 import sys, urllib.error, urllib.request
@@ -61,35 +61,40 @@ except Exception:
 PY
 }
 
-started=""
-for attempt in 1 2 3; do    # a free port can be taken between the look-up and the bind: retry
-    port="$(free_port)"
-    echo "== starting mock AEM on 127.0.0.1:$port (attempt $attempt, log: ${log#"$repo"/})"
-    # shellcheck disable=SC2086  # MOCK_ARGS is a list of words on purpose
-    (cd "$repo" && exec "$py" -m tests.mock_aem --port "$port" ${MOCK_ARGS:-}) >"$log" 2>&1 < /dev/null &
-    mock_pid=$!
-    deadline=$((SECONDS + start_timeout))
-    while [ "$SECONDS" -lt "$deadline" ]; do
-        if ! kill -0 "$mock_pid" 2>/dev/null; then
-            break
-        fi
-        if probe "$port"; then
-            started=yes
-            break
-        fi
-        sleep 0.2
-    done
-    [ -n "$started" ] && break
-    echo "== mock AEM did not come up on port $port; its log:" >&2
-    tail -n 20 "$log" >&2 || true
-    stop_mock
+ready_value() {   # ready_value aem|ims|bp -> the value of that field of the ready line, or nothing
+    sed -n 's/^mock-aem ready:.*\b'"$1"'=\([0-9,]*\).*$/\1/p' "$log" | head -n1
+}
+
+# --port 0: the system picks a free port (no race between choosing a port and binding it)
+echo "== starting mock AEM on a free port (log: ${log#"$repo"/})"
+# shellcheck disable=SC2086  # MOCK_ARGS is a list of words on purpose
+(cd "$repo" && PYTHONUNBUFFERED=1 exec "$py" -m tests.mock_aem --port 0 ${MOCK_ARGS:-}) \
+    >"$log" 2>&1 < /dev/null &
+mock_pid=$!
+port=""
+deadline=$((SECONDS + start_timeout))
+while [ "$SECONDS" -lt "$deadline" ]; do
+    kill -0 "$mock_pid" 2>/dev/null || break
+    aem_ports="$(ready_value aem)"
+    port="${aem_ports%%,*}"
+    if [ -n "$port" ] && probe "$port"; then
+        break
+    fi
+    port=""
+    sleep 0.2
 done
-if [ -z "$started" ]; then
-    echo "ERROR: could not start the mock AEM server (see $log)" >&2
+if [ -z "$port" ]; then
+    echo "ERROR: the mock AEM server did not become ready within ${start_timeout}s; its log:" >&2
+    tail -n 30 "$log" >&2 || true
     exit 1
 fi
-echo "== mock AEM is up (pid $mock_pid)"
+echo "== mock AEM is up (pid $mock_pid): $(grep -m1 '^mock-aem ready:' "$log")"
 
+ims_port="$(ready_value ims)"
+bp_port="$(ready_value bp)"
+if [ -n "$ims_port" ]; then export IMS_URL="http://127.0.0.1:$ims_port"; fi
+if [ -n "$bp_port" ]; then export BP_URL="http://127.0.0.1:$bp_port"; fi
+export AEM_PORTS="$aem_ports"
 export MOCK_PORT="$port"
 export AEM_URL="http://127.0.0.1:$port"
 export AEM_USERNAME="${AEM_USERNAME:-admin}"
