@@ -18,7 +18,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemInputError,
     AemUnexpectedResponseError,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import (
     build_post_payload,
     delete_payload,
@@ -160,10 +160,12 @@ def predicted_node(current, spec, plan):
     return redact_node(node, spec.secrets)
 
 
-def redact_node(node, secret_names):
+def redact_node(node, secret_names=()):
+    """Properties for output: declared secrets and secret-looking names are ``<redacted>``."""
     if node is None:
         return None
-    return dict((k, REDACTED if k in secret_names else v) for k, v in node_properties(node).items())
+    return dict((k, REDACTED if (k in secret_names or is_secret_name(k)) and v is not None else v)
+                for k, v in node_properties(node).items())
 
 
 def diff_for(path, before, after):
@@ -185,7 +187,8 @@ def ensure_present(client, spec, check_mode):
     spec.validate()
     current = read_node(client, spec.path, missing=spec.missing)
     plan = plan_present(current, spec)
-    result = {"changed": plan.changed, "diff": diff_for(spec.path, plan.before, plan.after),
+    result = {"changed": plan.changed,
+              "diff": diff_for(spec.path, redact_node(plan.before), redact_node(plan.after)),
               "secret_properties_written": plan.secrets_to_write}
     if not plan.changed or check_mode:
         result["node"] = predicted_node(current, spec, plan)

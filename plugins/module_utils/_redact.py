@@ -27,11 +27,18 @@ _PATTERNS = (
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
 )
 _TAG = re.compile(r"<[^>]+>")
+# Property names whose values are secret whoever wrote them (transportPassword, clientSecret, ...):
+# their values are never shown, even when the task did not declare them secret.
+SECRET_NAME = re.compile(r"(?i)(passw(or)?d|secret|private.?key|access.?token|refresh.?token|credential)")
 _SPACE = re.compile(r"\s+")
 
 # Below this length a "secret" would redact ordinary words; such values are still covered by
 # no_log and by the shape patterns above.
 _MIN_SECRET_LEN = 4
+
+
+def is_secret_name(name):
+    return bool(SECRET_NAME.search(name or ""))
 
 
 class Redactor(object):

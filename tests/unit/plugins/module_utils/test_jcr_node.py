@@ -137,3 +137,16 @@ def test_absent_on_missing_node_makes_no_write():
     client, session, _, _ = make_client([FakeResponse(404, "gone")])
     assert ensure_absent(client, "/content/a", check_mode=False)["changed"] is False
     assert len(session.calls) == 1
+
+
+def test_secret_looking_names_are_redacted_even_when_not_declared():
+    """A delete or an update must not show a secret AEM keeps in clear, declared or not."""
+    client, _, _, _ = make_client([
+        FakeResponse(200, {"title": "T", "transportPassword": "clear-text-pw", "clientSecret": "cs-value"}),
+    ])
+    result = ensure_absent(client, "/content/a", check_mode=True)
+    assert result["diff"]["before"] == {"title": "T", "transportPassword": REDACTED, "clientSecret": REDACTED}
+    client, _, _, _ = make_client([FakeResponse(200, {"transportPassword": "old-pw-value"})])
+    result = ensure_present(client, NodeSpec("/content/a", {"transportPassword": "new-pw-value"}), check_mode=True)
+    assert result["changed"] is True
+    assert "old-pw-value" not in repr(result) and "new-pw-value" not in repr(result)
