@@ -254,6 +254,138 @@ INFERRED_IMS_BP: Dict[str, Inferred] = {
         "GET / on a known tenant answers 200 with a small HTML page (the real one is the Brand Portal "
         "login UI).",
     ),
+    # ------------------------------------------------------------------ AEM side (aem_brand_portal.py)
+    "aem.bp.agent_names": Inferred(
+        ("mp_replication", "mp_replication_1", "mp_replication_2", "mp_replication_3"),
+        "aem-http-api.md §6.4: the four agents' names start with mp_replication (VERIFIED); the suffix "
+        "format is unknown. Only one tenant per author instance is supported (adobe-ims.md §3), so the "
+        "names do not carry the tenant.",
+    ),
+    "aem.bp.agent_props": Inferred(
+        {"serializationType": "durbo", "retryDelay": "60000", "logLevel": "info", "enabled": "true"},
+        "§5.1 values of UI-created agents (Strings as the dialog saves them); the Brand Portal agents' "
+        "real serialization type is unknown. userId = the MAC user; no transportUser/Password (the "
+        "agents authenticate with an IMS bearer token).",
+    ),
+    "aem.bp.agent_title": Inferred(
+        "Brand Portal Replication Agent ({tenant}) {n}",
+        "jcr:title of the generated agents: unknown.",
+    ),
+    "aem.bp.agents_not_overwritten": Inferred(
+        True,
+        "Saving the cloud service again creates missing agents and re-points transportUri/userId of "
+        "existing ones, but leaves their other properties (enabled, Close Connection...) alone.",
+    ),
+    "aem.bp.mac_user_parent": Inferred(
+        "/home/users/mac",
+        "§6.4 VERIFIED that MAC users are under /home/users/mac; the mock puts the user node directly "
+        "there (no hashed intermediate folder).",
+    ),
+    "aem.bp.mac_user_id": Inferred(
+        "mac-{tenant}-replication",
+        "§6.4 VERIFIED name (also written without the hyphen before 'replication'; the mock uses this form).",
+    ),
+    "aem.bp.tenant_id_from_url": Inferred(
+        "first DNS label of the tenant URL host, or the <tenant> of a /__tenant__/<tenant> mock URL",
+        "https://<tenant>.brand-portal.adobe.com is VERIFIED; that AEM derives the MAC user's tenant "
+        "from the first label is inferred.",
+    ),
+    "aem.bp.cloudservice_63_props": Inferred(
+        ("tenantURL", "authServerUrl", "apiKey", "techAccountId", "orgId", "clientSecret"),
+        "6.3 Adobe I/O model (seed 6.3 page: Tenant URL, Authorization Server, then API Key, "
+        "Technical Account Id, Org Id, Client Secret in the dialog): tenantURL is VERIFIED (ACS-BP), "
+        "the other property names mirror the 6.5 IMS servlet parameters (INFERRED).",
+    ),
+    "aem.bp.legacy_client_id_prop": Inferred(
+        "clientId",
+        "§6.2: the legacy (OAuth Gateway) dialog has a Client ID field; the property name is inferred.",
+    ),
+    "aem.bp.legacy_gateway_host": Inferred(
+        "legacy-oauth.cloud.adobe.io",
+        "§6.1: the legacy OAuth Gateway; the mock does not serve it, so a legacy configuration's Test "
+        "Connection fails (unknown host) and must be upgraded.",
+    ),
+    "aem.bp.mac_key_alias": Inferred(
+        "brandportal",
+        "6.3 model: the key pair AEM generates when the cloud service is saved is kept in the MAC "
+        "user's keystore (§6.4: the MAC user holds the private key); the alias is unknown.",
+    ),
+    "aem.bp.public_key_download": Inferred(
+        ("/etc/cloudservices/mediaportal/{name}.crt", "AEM-Adobe-IMS.crt"),
+        "6.3 seed: 'Download Public key' after creating the cloud service; the file name "
+        "AEM-Adobe-IMS.crt is VERIFIED (seed and §7.1), the URL is not.",
+    ),
+    "aem.bp.cloudservice_name_from_title": Inferred(
+        "lower-case title, runs of characters other than [a-z0-9] become '-'",
+        "§6.3: /apps/brandportal/config takes the title as 'name'; how AEM names the node is unknown.",
+    ),
+    "aem.bp.cloudservice_answer": Inferred(
+        (200, "application/json", ("path", "tenantURL", "agents", "macUser")),
+        "§6.3: success is 200 (VERIFIED); the body is unknown: the mock answers JSON.",
+    ),
+    "aem.bp.ims_servlet_base": Inferred(
+        "/libs/cq/adobeims-configuration/content/imsconfigurations",
+        "§7.1: the resource types .../imsconfigurations/update and /delete are VERIFIED, the HTTP URL of "
+        "their content nodes is not (§11). The mock serves <base>/update, <base>/delete, "
+        "<base>/certificate (create/download the key pair) and <base>/health (Check Health), with or "
+        "without a .json/.html extension.",
+    ),
+    "aem.bp.ims_update_oauth_params": Inferred(
+        ("authType", "orgId", "scope"),
+        "§4.6: the AEM UI has an Authentication Type dropdown (JWT/OAuth); parameter names are unknown. "
+        "authType=oauth|jwt (default jwt), orgId, scope (comma-separated).",
+    ),
+    "aem.bp.ims_update_config_id_param": Inferred(
+        "configurationId",
+        "Parameter naming an existing provider PID to update (the delete servlet's configurationIds is "
+        "VERIFIED; the update one is not).",
+    ),
+    "aem.bp.jwt_creation_blocked_from": Inferred(
+        "6.5.21.0",
+        "§4.6 VERIFIED that JWT IMS configurations 'can no longer be created or updated, but can be "
+        "migrated' once OAuth is native (SP21); the mock refuses a new JWT configuration through the "
+        "update servlet from this version on (configMgr still accepts anything, as Felix does).",
+    ),
+    "aem.bp.provider_name": Inferred(
+        "the PID suffix (UUID) of the provider configuration",
+        "§7.1: the update servlet answers the accessTokenConfigId that cloud configs use as imsConfig "
+        "(VERIFIED); that it is the provider's generated 'name' is §7.2 INFERRED, the format is ours.",
+    ),
+    "aem.bp.customizer_type": Inferred(
+        "adobe-ims-{name}",
+        "§7.2 INFERRED link provider.token.request.customizer.type = customizer.customizer.type; value "
+        "format ours. auth.token.validator.type uses the same value.",
+    ),
+    "aem.bp.claims_format": Inferred(
+        '<key>:"<string>" or <key>:true|false|<number>',
+        "§7.2 VERIFIED description 'Default JWT Claims in format <claim-key>:<claim-value> ... string "
+        "values must be provided in double quotes'; keys may contain ':' (metascope URLs), so the value "
+        "is the part after the last ':' that starts a valid value. Quoted keys are accepted.",
+    ),
+    "aem.bp.jwt_lifetime_seconds": Inferred(
+        300,
+        "exp AEM puts in the JWT it signs (overriding any exp in the stored claims): unknown; 300 s "
+        "as Adobe's own clients do (adobe-ims.md §2).",
+    ),
+    "aem.bp.jwt_exchange_path": Inferred(
+        "/ims/exchange/jwt",
+        "adobe-ims.md §6: the JWT exchange URL AEM builds from the Authorization Server (INFERRED "
+        "there); the 6.5 provider stores it as auth.access.token.request '<scheme>://%s/ims/exchange/jwt'.",
+    ),
+    "aem.bp.oauth_token_path": Inferred(
+        "/ims/token/v3",
+        "adobe-ims.md §4.6: auth.access.token.request=https://ims-na1.adobelogin.com/ims/token/v3 (VERIFIED).",
+    ),
+    "aem.bp.test_log_lines": Inferred(
+        ("Getting IMS access token from {url}", "IMS token request failed: {status} {error}: {description}",
+         "Brand Portal tenant answered: {status} {reason}"),
+        "§5.3: only the shape of the log (date-prefixed lines, 'sent. Response: 200 OK', final "
+        "'Replication test succeeded') is VERIFIED; the token lines and failure texts are ours.",
+    ),
+    "aem.bp.legacy_seed_path": Inferred(
+        "/__mock__/brand-portal/legacy",
+        "Mock-only admin path that seeds a pre-2020 (legacy OAuth Gateway) installation.",
+    ),
 }
 
 
