@@ -33,7 +33,7 @@ export PYTHON311 PYTHON312
 ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_ROOT)" \
               ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 
-.PHONY: help venv venv311 venv312 tree ansible-test-bootstrap \
+.PHONY: help venv venv311 venv312 tree \
         sanity sanity-3.11 sanity-3.12 units units-3.11 units-3.12 mock-tests integration \
         lint docs-lint changelog-lint build test demo clean
 
@@ -61,17 +61,16 @@ $(VENV312)/.installed: requirements.txt requirements-test.txt $(CI_DIR)/constrai
 tree: $(VENV311)/.installed ## sync the checkout into build/collections/ansible_collections/aemtools/brand_portal
 	$(VENV311)/bin/python $(SCRIPTS)/sync_tree.py . $(TREE)
 
-# ansible-test downloads a pip bootstrap script from a host these machines cannot reach: provide it
-ansible-test-bootstrap: $(VENV311)/.installed $(VENV312)/.installed
-	$(VENV311)/bin/python $(SCRIPTS)/ansible_test_offline_pip.py
-	$(VENV312)/bin/python $(SCRIPTS)/ansible_test_offline_pip.py
-
 sanity: sanity-3.11 sanity-3.12 ## ansible-test sanity on Python 3.11 (core 2.19) and 3.12 (core 2.21)
 
-sanity-3.11: $(VENV311)/.installed tree ansible-test-bootstrap
+# Each sanity run first writes the pip bootstrap script that ansible-test would otherwise download
+# from a host these machines cannot reach (see .ci/scripts/ansible_test_offline_pip.py).
+sanity-3.11: $(VENV311)/.installed tree
+	$(VENV311)/bin/python $(SCRIPTS)/ansible_test_offline_pip.py
 	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV311)) ansible-test sanity --python 3.11 --color no $(SANITY_ARGS)
 
-sanity-3.12: $(VENV312)/.installed tree ansible-test-bootstrap
+sanity-3.12: $(VENV312)/.installed tree
+	$(VENV312)/bin/python $(SCRIPTS)/ansible_test_offline_pip.py
 	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV312)) ansible-test sanity --python 3.12 --color no $(SANITY_ARGS)
 
 units: units-3.11 units-3.12 ## ansible-test units --local on Python 3.11 (core 2.19) and 3.12 (core 2.21)
@@ -110,7 +109,8 @@ build: $(VENV311)/.installed ## build the tarball, install it to a temp path, an
 
 TEST_STAGES ?= changelog-lint lint docs-lint build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration
 
-test: $(VENV311)/.installed $(VENV312)/.installed ## run every check (all stages, then a summary; fails if any failed)
+test: ## run every check (all stages, then a summary; fails if any failed)
+	$(MAKE) -j2 venv311 venv312    # the two venvs install side by side
 	$(SCRIPTS)/run-stages.sh $(TEST_STAGES)
 
 demo: $(VENV311)/.installed tree ## run playbooks/demo.yml against the bundled mock AEM
