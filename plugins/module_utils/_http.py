@@ -90,11 +90,12 @@ class HttpClient(object):
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         if not validate_certs:
-            self.session.verify = False
+            self.verify = False
         elif ca_path:
-            self.session.verify = ca_path
+            self.verify = ca_path
         else:
-            self.session.verify = True
+            self.verify = True
+        self.session.verify = self.verify
 
     def get(self, path, attempted, expected=(200,), params=None, headers=None):
         return self.request("GET", path, attempted, expected=expected, params=params, headers=headers)
@@ -133,6 +134,9 @@ class HttpClient(object):
                     exc.attempted = attempted
                     raise
                 reason = exc.message
+            except AemError as exc:
+                exc.attempted = attempted
+                raise
             else:
                 if response.status not in RETRY_STATUSES or not retryable or attempt >= self.retries:
                     return response
@@ -151,8 +155,11 @@ class HttpClient(object):
     def _send_once(self, method, path, params, data, files, headers):
         self.request_count += 1
         try:
+            # verify is passed on every request: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE
+            # from the environment override the session's setting, which would ignore ca_path.
             raw = self.session.request(method, self.url_for(path), params=params, data=data, files=files,
-                                       headers=headers, timeout=self.timeout, allow_redirects=False)
+                                       headers=headers, timeout=self.timeout, allow_redirects=False,
+                                       verify=self.verify)
         except requests.exceptions.SSLError as exc:
             raise AemTLSError(self._reason(exc), method=method, path=path)
         except requests.exceptions.Timeout:

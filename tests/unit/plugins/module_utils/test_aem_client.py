@@ -37,11 +37,15 @@ def test_session_carries_basic_auth_user_agent_and_tls_verification():
     assert session.calls[0]["allow_redirects"] is False
 
 
-def test_ca_path_and_validate_certs_select_verification():
-    client, session, _, _ = make_client([], ca_path="/etc/ca.pem")
-    assert session.verify == "/etc/ca.pem"
-    client, session, _, _ = make_client([], validate_certs=False, ca_path="/etc/ca.pem")
-    assert session.verify is False
+def test_ca_path_and_validate_certs_select_verification_on_every_request(monkeypatch):
+    # requests would let this variable override a session-level verify setting
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+    client, session, _, _ = make_client([FakeResponse(200, {})], ca_path="/etc/ca.pem")
+    client.get("/x.json", "read")
+    assert session.calls[0]["verify"] == "/etc/ca.pem"
+    client, session, _, _ = make_client([FakeResponse(200, {})], validate_certs=False, ca_path="/etc/ca.pem")
+    client.get("/x.json", "read")
+    assert session.calls[0]["verify"] is False
 
 
 def test_write_refused_with_403_fetches_csrf_token_once_and_retries():
@@ -144,7 +148,7 @@ def test_tls_failure_is_its_own_error_and_suggests_ca_path():
     client, _, _, _ = make_client([requests.exceptions.SSLError("certificate verify failed")], retries=2)
     with pytest.raises(AemTLSError) as info:
         client.get("/x.json", "read x")
-    assert "ca_path" in str(info.value)
+    assert "ca_path" in str(info.value) and str(info.value).startswith("Failed to read x")
 
 
 def test_wrong_password_is_auth_error_naming_the_user_not_the_password():
