@@ -298,7 +298,7 @@ class MockServer:
         return "%s://%s:%d" % ("https" if self.tls else "http", self.host, self.port)
 
     def start(self) -> "MockServer":
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="mock-%s-%d" % (self.name, self.port), daemon=True)
         self._thread.start()
         return self
