@@ -396,3 +396,21 @@ def test_write_stats(bed_factory):
     setup_65_jwt(bed)
     assert bed.author.stats.writes == before + 3  # certificate, IMS configuration, cloud service
     bed.test_agent()
+
+
+def test_local_tenant_url(bed_factory):
+    """A tenant URL pointing straight at the mock Brand Portal (/__tenant__/<tenant>) works too: the
+    agents' transportUri starts with it and the MAC user is named after the tenant."""
+    bed = bed_factory("6.5.21")
+    bed.register([])
+    local = bed.bp_srv.url + "/__tenant__/acme"
+    status, _, body = call(bed.aem, "POST", IMS_BASE + "/update", {
+        "title": "BP", "authType": "oauth", "authServerUrl": bed.ims_srv.url, "apiKey": CID,
+        "clientSecret": SECRET, "orgId": ORG, "scope": SCOPES})
+    assert status == 200, body
+    status, _, body = call(bed.aem, "POST", "/apps/brandportal/config", {
+        "name": "Local", "tenantURL": local, "imsConfig": body.decode().strip()})
+    assert status == 200, body
+    assert all(a["transportUri"].startswith(local + "/") for a in bed.brand_portal_agents().values())
+    assert "Replication test succeeded" in bed.test_agent()
+    assert len(bed.received()) == 1

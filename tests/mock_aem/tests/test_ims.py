@@ -725,3 +725,12 @@ def test_snapshot_restore_keeps_tokens_valid(ims, kp, clock):
 
 def test_unknown_admin_path(ims):
     assert ims.handle(Request("GET", "/__mock__/ims/nothing")).status == 404
+
+
+@pytest.mark.parametrize("missing", ["type", "client_id", "token"])
+def test_validate_token_missing_params(ims, kp, clock, missing):
+    """§5 VERIFIED fields type, client_id, token: a request without one is malformed (400)."""
+    fields = {"type": "access_token", "client_id": CID, "token": good_token(ims, kp, clock)}
+    del fields[missing]
+    resp = ims.handle(form_request("/ims/validate_token/v1", fields))
+    assert resp.status == 400 and response_json(resp)["error"] == "invalid_request"
