@@ -242,7 +242,7 @@ class AuthorApp:
 
     # ------------------------------------------------------------------ readiness
     def is_ready(self) -> bool:
-        if self.ready_after_requests and self.requests_seen < self.ready_after_requests:
+        if self.ready_after_requests and self.requests_seen <= self.ready_after_requests:
             return False
         if self.ready_after_seconds and time.monotonic() - self.started < self.ready_after_seconds:
             return False
