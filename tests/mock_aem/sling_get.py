@@ -177,7 +177,6 @@ def handle(app: "AuthorApp", request: Request) -> Response:
     from .aem import error_page
 
     res = resolve(app, request.path)
-    head = request.method == "HEAD"
     if not res.exists:
         if res.dotted_missing and res.extension is None:
             return error_page(inferred.MISSING_BELOW_DOTTED_GET_STATUS, "Forbidden", request.path)
@@ -190,7 +189,7 @@ def handle(app: "AuthorApp", request: Request) -> Response:
         binary = file_data(node)
         if binary is not None:
             data, mime = binary
-            return Response(200, b"" if head else data, mime)
+            return Response(200, data, mime)
         # StreamRenderer: a resource without a stream -> redirect to path/ (§2)
         return Response(302, b"", "text/html;charset=utf-8", [("Location", res.path + "/")])
     ext = res.extension
@@ -211,17 +210,17 @@ def handle(app: "AuthorApp", request: Request) -> Response:
                     alts = ["%s.%s%d.json" % (res.path, pre, lvl) for lvl in range(allowed, -1, -1)]
                     return Response.json(300, alts)
             body = dumps(node_to_json(node, depth, harray), tidy)
-            return Response(200, b"" if head else body, "application/json;charset=utf-8")
+            return Response(200, body, "application/json;charset=utf-8")
         if ext == "txt":
             lines = ["%s: %s" % (k, render_value(p)) for k, p in node.props.items() if p.type != "Binary"]
-            return Response.text(200, "" if head else "\n".join(lines) + "\n")
+            return Response.text(200, "\n".join(lines) + "\n")
         # html: the default HTML renderer lists the properties
         rows = "".join("<dt>%s</dt><dd>%s</dd>" % (html.escape(k), html.escape(str(render_value(p))))
                        for k, p in node.props.items() if p.type != "Binary")
         page = "<html><head><title>%s</title></head><body><h1>Resource dumped by HtmlRendererServlet</h1>" \
                "<p>Resource path: <b>%s</b></p><dl>%s</dl></body></html>" % (
                    html.escape(res.path), html.escape(res.path), rows)
-        return Response.html(200, "" if head else page)
+        return Response.html(200, page)
 
 
 def file_data(node: Node) -> Optional[tuple]:
