@@ -372,7 +372,7 @@ class AuthorApp:
         if not u.scheme and not u.netloc:
             return None  # relative referrer
         req_host = (request.header("host") or request.host).rsplit(":", 1)[0]
-        if u.hostname in (req_host, "localhost", "127.0.0.1"):
+        if u.hostname == req_host or u.hostname in inferred.REFERRER_EXTRA_HOSTS:
             return None
         return error_page(403, "Forbidden", request.path)
 

@@ -511,7 +511,7 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
             return error_page(405, "Method %s not supported" % m, p)
         datum = app.form(request).text("datum")
         if datum is None:
-            return error_page(400, "Missing datum", p)
+            return error_page(inferred.CRYPTO_MISSING_DATUM_STATUS, "Missing datum", p)
         return Response.json(200, {"protected": app.crypto.protect(datum)})
     _ = (html, LOGIN_HTML)
     return None

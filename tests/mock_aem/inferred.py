@@ -316,3 +316,28 @@ KEYSTORE_ERROR_STATUS = 500
 # Login page while the instance is still starting (readiness option): INFERRED 503 with a page
 # that lacks QUICKSTART_HOMEPAGE (Sling's "starting" page), so the RUBY_AEM probe keeps waiting.
 STARTING_LOGIN_STATUS = 503
+
+# --------------------------------------------------------------------------- smaller choices
+
+# Unknown queue command (cmd=...): INFERRED 400 (no source shows the answer).
+QUEUE_UNKNOWN_COMMAND_STATUS = 400
+# move/copy whose destination parent is missing: INFERRED 500 (javax.jcr.PathNotFoundException from
+# Session.move, turned into 500 by AbstractPostOperation, §1.3).
+MOVE_MISSING_PARENT_STATUS = 500
+# :operation=import content types the mock implements (json only; xml/zip/jar answer 500 here).
+IMPORT_CONTENT_TYPES = ("json",)
+# POST /system/console/crypto/.json without datum: INFERRED 400.
+CRYPTO_MISSING_DATUM_STATUS = 400
+# POST /system/console/bundles/<name> action=start|stop: the 200 is VERIFIED; the body
+# {"fragment": bool, "stateRaw": int} is INFERRED from Felix BundlesServlet.
+BUNDLE_ACTION_BODY_KEYS = ("fragment", "stateRaw")
+# Referrer filter: hosts allowed besides the request's own Host (INFERRED: AEM's default
+# allow.hosts is empty, but the mock always serves on loopback, so localhost and 127.0.0.1 are the
+# same host).
+REFERRER_EXTRA_HOSTS = ("localhost", "127.0.0.1")
+# prop@Encrypted on a Sling POST (§1.2 INFERRED from DEMO-UTILS): the value is stored protected
+# as {hex} with the instance's crypto key.
+ENCRYPTED_SUFFIX = True
+# An unknown or expired login-token cookie: INFERRED the request continues anonymously (the token
+# handler does not authenticate it), so protected paths then answer 401.
+UNKNOWN_LOGIN_TOKEN_IS_ANONYMOUS = True

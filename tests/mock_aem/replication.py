@@ -290,7 +290,8 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
             if cmd not in inferred.QUEUE_COMMANDS or not app.queues.command(agent, cmd):
                 from .aem import error_page
 
-                return error_page(400, "Unknown queue command '%s'" % cmd, request.path)
+                return error_page(inferred.QUEUE_UNKNOWN_COMMAND_STATUS, "Unknown queue command '%s'" % cmd,
+                                  request.path)
             app.write()
             return Response.json(200, inferred.QUEUE_COMMAND_BODY)
     return None

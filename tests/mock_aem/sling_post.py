@@ -104,6 +104,7 @@ class Prop:
         self.move_from: Optional[str] = None
         self.copy_from: Optional[str] = None
         self.patch = False
+        self.encrypted = False
 
 
 def collect(form: Form, item_path: str) -> Dict[str, Prop]:
@@ -142,6 +143,8 @@ def collect(form: Form, item_path: str) -> Dict[str, Prop]:
             p.copy_from = texts[0]
         elif suffix == "@Patch":
             p.patch = True
+        elif suffix == "@Encrypted":
+            p.encrypted = True
     # @ValueFrom: the value of another parameter
     for p in props.values():
         if p.value_from is not None:
@@ -268,7 +271,7 @@ def op_modify(app: "AuthorApp", request: Request, form: Form, item_path: str, us
             continue
         if not multiple and not strs:
             continue
-        if form.get(p.path[len(item_path) + 1:] + "@Encrypted") is not None and hint in (None, "String"):
+        if inferred.ENCRYPTED_SUFFIX and p.encrypted and hint in (None, "String"):
             strs = [app.crypto.protect(s) for s in strs]
         try:
             repo.set_property(parent_path, name, strs if multiple else strs[0], hint or "String", multiple)
@@ -336,7 +339,8 @@ def op_move_copy(app: "AuthorApp", request: Request, form: Form, res: Any, move:
         else:
             status = 201
         if not repo.exists(jcr.split_path(d)[0]):
-            raise PostError(500, "javax.jcr.PathNotFoundException: %s" % jcr.split_path(d)[0],
+            raise PostError(inferred.MOVE_MISSING_PARENT_STATUS,
+                            "javax.jcr.PathNotFoundException: %s" % jcr.split_path(d)[0],
                             "javax.jcr.PathNotFoundException")
         (repo.move if move else repo.copy)(src, d)
         result.change("moved" if move else "copied", [src, d])
@@ -359,7 +363,7 @@ def op_import(app: "AuthorApp", request: Request, form: Form, res: Any, user: st
         content = up.text() if isinstance(up, Upload) else None
     if not ctype or content is None:
         raise PostError(412, "Required :contentType or :content parameter is missing")
-    if ctype != "json":
+    if ctype not in inferred.IMPORT_CONTENT_TYPES:
         raise PostError(500, "Unsupported :contentType %s (the mock imports json only)" % ctype)
     if not repo.exists(res.path):
         raise PostError(404, "Parent %s does not exist" % res.path)

@@ -272,3 +272,18 @@ def test_writes_counted_and_post_hook_called(aem):
     aem.post("/content/hk", data={"x": "1"})
     assert aem.stats()["writes"] == before + 1
     assert ("created", "/content/hk") in seen[0] and ("modified", "/content/hk/x") in seen[0]
+
+
+def test_encrypted_suffix_stores_protected_value(aem):
+    """§1.2 INFERRED (DEMO-UTILS): prop@Encrypted stores the value protected as {hex}."""
+    aem.post("/content/enc", data={"clientSecret": "s3cr3t", "clientSecret@Encrypted": ""})
+    v = props(aem, "/content/enc")["clientSecret"]
+    assert re.fullmatch(r"\{[0-9a-f]{64,}\}", v) and aem.app.crypto.unprotect(v) == "s3cr3t"
+
+
+def test_post_to_existing_node_with_suffix_modifies_it(aem):
+    """§1.1: the addressed node exists: 200 and the properties change (no new node)."""
+    aem.post("/content/ex", data={"a": "1"})
+    r = aem.post_json("/content/ex.html", data={"a": "2"})
+    assert r.status_code == 200 and r.json()["isCreate"] is False
+    assert props(aem, "/content/ex")["a"] == "2"
