@@ -65,10 +65,8 @@ EXTENSION POINTS (stable API for plugins such as ``aem_brand_portal.py``)
 from __future__ import annotations
 
 import base64
-import datetime as _dt
 import html
 import http.client
-import json
 import re
 import ssl
 import sys
@@ -495,5 +493,3 @@ def install_plugins(app: AuthorApp, options: Dict[str, Any]) -> List[str]:
             installed.append(mod_name)
     return installed
 
-
-_ = (_dt, json)

@@ -3,7 +3,6 @@ querybuilder, package manager readiness probes."""
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -484,7 +483,7 @@ def querybuilder(app: "AuthorApp", request: Request) -> Response:
 # ------------------------------------------------------------------ router
 
 def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
-    from .aem import LOGIN_HTML, error_page
+    from .aem import error_page
 
     p = request.path
     m = request.method
@@ -513,5 +512,4 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
         if datum is None:
             return error_page(inferred.CRYPTO_MISSING_DATUM_STATUS, "Missing datum", p)
         return Response.json(200, {"protected": app.crypto.protect(datum)})
-    _ = (html, LOGIN_HTML)
     return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal
 import html
 import json
 import re
@@ -236,5 +234,3 @@ def file_data(node: Node) -> Optional[tuple]:
     mime = target.get("jcr:mimeType", "application/octet-stream")
     return p.value, mime
 
-
-_ = (_dt, decimal)

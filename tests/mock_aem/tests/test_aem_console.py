@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -177,7 +176,6 @@ def test_keystore_lifecycle(aem):
     assert aem.post(SVC + "/keystore/store.p12", data={":operation": "delete"}).status_code == 200
     assert aem.get(SVC + ".ks.json").json() == {"exists": False}
     assert aem.post(SVC + "/keystore/store.p12", data={":operation": "delete"}).status_code == 403
-    _ = x509
 
 
 def test_crypto(aem):
