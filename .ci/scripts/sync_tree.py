@@ -85,6 +85,8 @@ def main(src: str, dest: str) -> int:
             if rel not in wanted and not kept(rel):
                 os.remove(d)
                 removed += 1
+                if "/__pycache__/" not in "/" + rel:
+                    print("  removed from the copy: %s" % rel)
         for name in dirs:
             d = os.path.join(root, name)
             if os.path.islink(d):

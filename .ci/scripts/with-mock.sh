@@ -62,9 +62,10 @@ PY
 }
 
 ready_value() {   # ready_value aem|ims|bp -> the value of that field of the ready line, or nothing
-    sed -n 's/^mock-aem ready:.*\b'"$1"'=\([0-9,]*\).*$/\1/p' "$log" | head -n1
+    sed -n 's/^mock-aem ready:.*\b'"$1"'=\([0-9,]*\).*$/\1/p' "$log" 2>/dev/null | head -n1 || true
 }
 
+: > "$log"   # exists before the first look at it
 # --port 0: the system picks a free port (no race between choosing a port and binding it)
 echo "== starting mock AEM on a free port (log: ${log#"$repo"/})"
 # shellcheck disable=SC2086  # MOCK_ARGS is a list of words on purpose
