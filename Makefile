@@ -87,8 +87,9 @@ integration: $(VENV311)/.installed tree ## ansible-test integration --local agai
 # ---------------------------------------------------------------------------------------------
 # the mock's own tests, linters, docs, changelog, build
 
+# the mock is plain Python: without pytest-ansible, which would link a collections/ tree into the repo
 mock-tests: $(VENV311)/.installed ## pytest tests/mock_aem/tests (the mock AEM server's own tests)
-	$(VENV311)/bin/python -m pytest -p no:cacheprovider -q tests/mock_aem/tests
+	$(VENV311)/bin/python -m pytest -p no:cacheprovider -p no:pytest-ansible -q tests/mock_aem/tests
 
 # offline, ansible-lint does not link the collection into .ansible/: give it the synced copy, so that
 # the syntax check of playbooks/ resolves aemtools.brand_portal.* and the `aem` action group
