@@ -100,6 +100,14 @@ class HttpClient(object):
     def get(self, path, attempted, expected=(200,), params=None, headers=None):
         return self.request("GET", path, attempted, expected=expected, params=params, headers=headers)
 
+    def get_json(self, path, attempted, expected=(200,), params=None):
+        """GET and decode JSON; an answer that is not JSON (a login page, a proxy error) is a typed error."""
+        response = self.get(path, attempted, expected=expected, params=params)
+        try:
+            return response.json()
+        except ValueError:
+            raise AemUnexpectedResponseError("the answer is not JSON", **self.error_kwargs(response, attempted))
+
     def post(self, path, attempted, data=None, files=None, expected=(200, 201), headers=None,
              idempotent=False):
         """POST a write.  ``idempotent`` allows retries: set it only when repeating cannot harm."""

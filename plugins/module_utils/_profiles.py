@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aemtools contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
+# collections.
+"""Which Brand Portal model, paths, property names and agent names apply to which AEM version.
+
+This is the ONE table of version-specific facts.  Entries marked ``INFERRED`` are the best reading of
+public evidence, not observed on a real instance (``shared/reference/aem-http-api.md`` §6-§7, §11 and
+``adobe-ims.md`` §4.6 give the reasons); a capture from a real author corrects them here and nowhere
+else.  :data:`INFERRED` lists them for ``aem_info`` and the documentation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemUnexpectedResponseError
+
+VERIFIED = "verified"
+INFERRED_MARK = "inferred"
+
+
+class Fact(object):
+    """A value with its provenance, so that docs and ``aem_info`` can say which values are guesses."""
+
+    def __init__(self, value, status, source):
+        self.value = value
+        self.status = status
+        self.source = source
+
+
+# -- facts shared by every version -------------------------------------------------------------
+
+FACTS = {
+    "agents_root": Fact("/etc/replication/agents.author", VERIFIED, "aem-http-api.md 6.4"),
+    "agent_name_prefix": Fact("mp_replication", VERIFIED, "aem-http-api.md 6.4 (names start with mp_replication)"),
+    "agent_names": Fact(("mp_replication", "mp_replication_1", "mp_replication_2", "mp_replication_3"),
+                        INFERRED_MARK, "aem-http-api.md 6.4: four agents; the suffix format is unknown"),
+    "agent_transport_rule": Fact("transportUri starts with <tenant URL>/", VERIFIED, "aem-http-api.md 6.2 (ACS-BP)"),
+    "close_connection_property": Fact("protocolHTTPConnectionClosed", INFERRED_MARK,
+                                      "aem-http-api.md 5.1: the Extended tab's Close Connection box"),
+    "mac_users_root": Fact("/home/users/mac", VERIFIED, "aem-http-api.md 6.4"),
+    "mac_user_id": Fact("mac-{tenant}-replication", VERIFIED, "aem-http-api.md 6.4 (BP-TROUBLE)"),
+    "legacy_cloudservice_root": Fact("/etc/cloudservices/mediaportal", VERIFIED, "aem-http-api.md 6.2"),
+    "ims_cloudservice_root": Fact("/conf/global/settings/cloudconfigs/mediaportal", INFERRED_MARK,
+                                  "aem-http-api.md 6.3: verified for AEMaaCS, strongly inferred for 6.5"),
+    "cloudservice_servlet": Fact("/apps/brandportal/config", VERIFIED, "aem-http-api.md 6.3 (DEMO-UTILS)"),
+    "cloudservice_resource_type": Fact("dam/components/mediaportal/config", VERIFIED, "aem-http-api.md 6.3"),
+    "classic_credential_properties": Fact(
+        {"tenant_url": "tenantURL", "authorization_server": "authServerUrl", "api_key": "apiKey",
+         "technical_account_id": "techAccountId", "org_id": "orgId", "client_secret": "clientSecret"},
+        INFERRED_MARK, "aem-http-api.md 6.2: only tenantURL is verified; the others mirror the 6.5 IMS servlet"),
+    "certificate_download_classic": Fact("/etc/cloudservices/mediaportal/{name}.crt", INFERRED_MARK,
+                                         "seed 6.3: 'Download Public key'; the URL is not verified"),
+    "ims_servlet_base": Fact("/libs/cq/adobeims-configuration/content/imsconfigurations", INFERRED_MARK,
+                             "aem-http-api.md 7.1/11: resource types verified, their URL is not"),
+    "ims_keystore_user": Fact("brandportal-imsconfig-service", VERIFIED, "aem-http-api.md 7.3"),
+    "ims_provider_factory": Fact("com.adobe.granite.auth.oauth.accesstoken.provider", VERIFIED, "aem-http-api.md 7.2"),
+    "ims_customizer_factory": Fact("com.adobe.granite.auth.ims.impl.IMSAccessTokenRequestCustomizerImpl", VERIFIED,
+                                   "aem-http-api.md 7.2"),
+    "certificate_file_name": Fact("AEM-Adobe-IMS.crt", VERIFIED, "aem-http-api.md 7.1"),
+}
+
+# The Adobe I/O (IMS configuration) integration exists from these releases on (aem-http-api.md 6.1).
+IMS_CONFIGURATION_FROM = {"6.3": (6, 3, 3, 8), "6.4": (6, 4, 8, 0), "6.5": (6, 5, 4, 0)}
+# OAuth Server-to-Server is native from 6.5.21.0, and comes with a hotfix on 6.5.11-6.5.20 (adobe-ims.md 4.6).
+OAUTH_NATIVE_FROM = (6, 5, 21, 0)
+OAUTH_HOTFIX_FROM = (6, 5, 11, 0)
+
+
+class AemVersion(object):
+    """An AEM release such as 6.5.21.0 (line 6.5, service pack 21)."""
+
+    _PATTERN = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?")
+
+    def __init__(self, text):
+        match = self._PATTERN.match((text or "").strip())
+        if not match:
+            raise ValueError("not an AEM version: %r" % text)
+        self.parts = tuple(int(p or 0) for p in match.groups())
+        self.text = ".".join(str(p) for p in self.parts)
+
+    @property
+    def line(self):
+        return "%d.%d" % self.parts[:2]
+
+    @property
+    def service_pack(self):
+        return self.parts[2]
+
+    def at_least(self, parts):
+        return self.parts >= tuple(parts)
+
+    def __str__(self):
+        return self.text
+
+
+_PRODUCT_LINE = re.compile(r"Adobe Experience Manager\s*\(([\d.]+)\)")
+
+
+def version_from_product_info(lines, path="/system/console/status-productinfo.json"):
+    """The AEM version named in the product-info lines (aem-http-api.md 9.2)."""
+    for line in lines or []:
+        match = _PRODUCT_LINE.search(str(line))
+        if match:
+            return AemVersion(match.group(1))
+    raise AemUnexpectedResponseError("the product information names no 'Adobe Experience Manager (x.y.z)' line",
+                                     method="GET", path=path, attempted="read the AEM version")
+
+
+class Profile(object):
+    """What the collection does on one AEM version."""
+
+    def __init__(self, version):
+        self.version = version
+        line = version.line
+        if line not in ("6.3", "6.4", "6.5"):
+            self.supported = False
+        else:
+            self.supported = True
+        # 6.3 and 6.4 keep the credentials on the cloud service; 6.5 in an IMS configuration.
+        self.model = "ims" if line == "6.5" else "cloudservice"
+        self.cloudservice_root = (FACTS["ims_cloudservice_root"].value if self.model == "ims"
+                                  else FACTS["legacy_cloudservice_root"].value)
+        ims_from = IMS_CONFIGURATION_FROM.get(line)
+        self.ims_configuration = bool(ims_from) and version.at_least(ims_from)
+        if version.at_least(OAUTH_NATIVE_FROM):
+            self.oauth = "native"
+        elif line == "6.5" and version.at_least(OAUTH_HOTFIX_FROM):
+            self.oauth = "hotfix"
+        else:
+            self.oauth = "unavailable"
+        # New JWT IMS configurations cannot be created once OAuth is native (adobe-ims.md 4.6).
+        self.jwt_configurable = self.oauth != "native"
+
+    @property
+    def credential_types(self):
+        types = []
+        if self.jwt_configurable:
+            types.append("jwt")
+        if self.oauth != "unavailable":
+            types.append("oauth")
+        return types
+
+    def as_dict(self):
+        return {
+            "supported": self.supported,
+            "model": self.model,
+            "cloudservice_root": self.cloudservice_root,
+            "ims_configuration": self.ims_configuration,
+            "oauth": self.oauth,
+            "jwt_configurable": self.jwt_configurable,
+            "credential_types": self.credential_types,
+            "agents_root": FACTS["agents_root"].value,
+            "agent_names": list(FACTS["agent_names"].value),
+            "inferred": sorted(INFERRED),
+        }
+
+
+def fact(name):
+    return FACTS[name].value
+
+
+INFERRED = dict((name, f.source) for name, f in FACTS.items() if f.status == INFERRED_MARK)
