@@ -111,7 +111,7 @@ def error_page(status: int, message: str, path: str = "") -> Response:
 
 def is_browser(request: Request) -> bool:
     ua = request.header("user-agent", "") or ""
-    return any(m in ua for m in inferred.BROWSER_UA_MARKERS)
+    return any(m in ua for m in inferred.value("aem.browser_ua_markers"))
 
 
 class AuthorApp:
@@ -125,7 +125,7 @@ class AuthorApp:
         self.version = AEMVersion.parse(version)
         self.admin_password = admin_password
         self.enforce_csrf = enforce_csrf
-        self.json_max_results = json_max_results or inferred.JSON_MAX_RESULTS
+        self.json_max_results = json_max_results or inferred.value("aem.json_max_results")
         self.client_ca_file: Optional[str] = None  # set by the server when serving TLS
         self._servlets: List[Tuple[str, "re.Pattern[str]", Handler]] = []
         self._post_hooks: List[PostHook] = []
@@ -285,7 +285,7 @@ class AuthorApp:
         login = self._form_login(request)
         if login is not None:
             return login
-        anonymous_ok = request.path in inferred.ANONYMOUS_PATHS
+        anonymous_ok = request.path in inferred.value("aem.anonymous_paths")
         if auth_error and not anonymous_ok:
             return self.request_credentials(request)
         if user == ANONYMOUS and not anonymous_ok:
@@ -326,9 +326,10 @@ class AuthorApp:
         return ANONYMOUS, False
 
     def request_credentials(self, request: Request) -> Response:
-        if inferred.ANON_BROWSER_REDIRECT and is_browser(request) and request.method in ("GET", "HEAD"):
+        if (inferred.value("aem.anon_browser_redirect") and is_browser(request)
+                and request.method in ("GET", "HEAD")):
             target = request.path + ("?" + request.query_string if request.query_string else "")
-            loc = inferred.LOGIN_PAGE + "?resource=" + quote(target, safe="")
+            loc = inferred.value("aem.login_page") + "?resource=" + quote(target, safe="")
             return Response(302, b"", "text/html;charset=utf-8", [("Location", loc)])
         return Response.html(401, "<html><body><h1>401 Unauthorized</h1></body></html>",
                              [("WWW-Authenticate", REALM)])
@@ -353,7 +354,7 @@ class AuthorApp:
             if ok:
                 return Response.html(200, "<html><body>OK</body></html>", headers)
             return Response.html(403, "<html><body>Forbidden</body></html>")
-        loc = (f.text("resource") or "/") if ok else inferred.FORM_LOGIN_FAIL_REDIRECT
+        loc = (f.text("resource") or "/") if ok else inferred.value("aem.form_login_fail_redirect")
         headers.append(("Location", loc))
         return Response(302, b"", "text/html;charset=utf-8", headers)
 
@@ -363,24 +364,25 @@ class AuthorApp:
             return None
         ref = request.header("referer") or request.header("origin") or ""
         if not ref:
-            if inferred.REFERRER_ALLOW_EMPTY:
+            if inferred.value("aem.referrer_allow_empty"):
                 return None
             return error_page(403, "Forbidden", request.path)
         u = urlsplit(ref)
         if not u.scheme and not u.netloc:
             return None  # relative referrer
         req_host = (request.header("host") or request.host).rsplit(":", 1)[0]
-        if u.hostname == req_host or u.hostname in inferred.REFERRER_EXTRA_HOSTS:
+        if u.hostname == req_host or u.hostname in inferred.value("aem.referrer_extra_hosts"):
             return None
         return error_page(403, "Forbidden", request.path)
 
     def csrf_token(self, user: str) -> str:
         now = int(time.time())
-        return jwt.encode({"sub": user, "iat": now, "exp": now + inferred.CSRF_TOKEN_TTL},
+        return jwt.encode({"sub": user, "iat": now, "exp": now + inferred.value("aem.csrf_token_ttl")},
                           self._csrf_secret, algorithm="HS256")
 
     def _csrf_filter(self, request: Request) -> Optional[Response]:
-        if request.method not in inferred.CSRF_METHODS or getattr(request, "user", ANONYMOUS) == ANONYMOUS:
+        if (request.method not in inferred.value("aem.csrf_methods")
+                or getattr(request, "user", ANONYMOUS) == ANONYMOUS):
             return None
         if not (self.enforce_csrf or is_browser(request)):
             return None
@@ -388,12 +390,12 @@ class AuthorApp:
         if not token:
             token = self.form(request).text(":cq_csrf_token", "") or ""
         if not token:
-            log(inferred.CSRF_LOG_EMPTY)
+            log(inferred.value("aem.csrf_log_empty"))
             return error_page(403, "Forbidden", request.path)
         try:
             jwt.decode(token, self._csrf_secret, algorithms=["HS256"])
         except jwt.PyJWTError:
-            log(inferred.CSRF_LOG_INVALID)
+            log(inferred.value("aem.csrf_log_invalid"))
             return error_page(403, "Forbidden", request.path)
         return None
 
@@ -403,13 +405,13 @@ class AuthorApp:
 
         p = request.path
         m = request.method
-        if p == inferred.LOGIN_PAGE and m in ("GET", "HEAD"):
+        if p == inferred.value("aem.login_page") and m in ("GET", "HEAD"):
             if not self.is_ready():
-                return Response.html(inferred.STARTING_LOGIN_STATUS, STARTING_HTML)
+                return Response.html(inferred.value("aem.starting_login_status"), STARTING_HTML)
             return Response.html(200, LOGIN_HTML)
         if p == "/libs/granite/csrf/token.json" and m in ("GET", "HEAD"):
             if request.user == ANONYMOUS:
-                return Response.json(200, inferred.ANON_CSRF_TOKEN_BODY)
+                return Response.json(200, inferred.value("aem.anon_csrf_token_body"))
             return Response.json(200, {"token": self.csrf_token(request.user)})
         if p.startswith("/system/console") or p.startswith("/bin/querybuilder") or p.startswith("/crx/packmgr/"):
             r = console.handle(self, request)
@@ -428,7 +430,7 @@ class AuthorApp:
         if m == "POST":
             return sling_post.handle(self, request)
         if m == "DELETE":
-            return error_page(inferred.DELETE_METHOD_STATUS, "Method DELETE not supported", p)
+            return error_page(inferred.value("aem.delete_method_status"), "Method DELETE not supported", p)
         return error_page(405, "Method %s not supported" % m, p)
 
 
@@ -463,7 +465,7 @@ def seed_fresh_repository(app: "AuthorApp") -> None:
     repo.ensure("/home/users/a/admin", "rep:User", intermediate_type="rep:AuthorizableFolder")
     repo.set_property("/home/users/a/admin", "rep:authorizableId", "admin")
     repo.set_property("/home/users/a/admin", "rep:principalName", "admin")
-    for uid, path in inferred.SYSTEM_USERS.items():
+    for uid, path in inferred.value("aem.system_users").items():
         repo.ensure(path, "rep:SystemUser", intermediate_type="rep:AuthorizableFolder")
         repo.set_property(path, "rep:authorizableId", uid)
         repo.set_property(path, "rep:principalName", uid)

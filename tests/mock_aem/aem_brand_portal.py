@@ -4,7 +4,7 @@
 Installed into an :class:`tests.mock_aem.aem.AuthorApp` through its extension points by
 :func:`install_brand_portal` (``install`` is the same function under the name the plugin loader of
 ``aem.py`` calls). References: ``aem-http-api.md`` §5.3, §6, §7 and ``adobe-ims.md``; guesses are
-``aem.bp.*`` entries of :data:`tests.mock_aem.inferred_ims_bp.INFERRED_IMS_BP`.
+``aem.bp.*`` entries of :data:`tests.mock_aem.inferred.INFERRED`.
 
 Models (which one a cloud service uses is decided by its properties, so seeds and upgrades mix):
 
@@ -70,7 +70,7 @@ import jwt
 from . import replication
 from .brand_portal import BP_HOST_SUFFIX, BP_LOCAL_TENANT_PREFIX, BP_RECEIVE_PATH, BP_RECEIVE_QUERY
 from .http_types import Request, Response
-from .inferred_ims_bp import inferred_value
+from .inferred import value as inferred_value
 
 if TYPE_CHECKING:
     from .aem import AuthorApp
@@ -91,7 +91,7 @@ BP_METASCOPE = "ent_brand_portal_sdk"  # adobe-ims.md §2
 HEALTH_OK = "Token is retrieved successfully"  # §7.1
 DEFAULT_IMS = "https://ims-na1.adobelogin.com"  # adobe-ims.md §6
 
-# ------------------------------------------------------------------ INFERRED (inferred_ims_bp.py)
+# ------------------------------------------------------------------ INFERRED (aem.bp.* in inferred.py)
 AGENT_NAMES: Tuple[str, ...] = inferred_value("aem.bp.agent_names")
 IMS_SERVLET_BASE: str = inferred_value("aem.bp.ims_servlet_base")
 LEGACY_SEED_PATH: str = inferred_value("aem.bp.legacy_seed_path")
@@ -401,9 +401,7 @@ class BrandPortalPlugin:
         return self._jwt_exchange(url, key, claims, client_id, client_secret, lines)
 
     def service_user_path(self) -> str:
-        from . import inferred
-
-        return inferred.SYSTEM_USERS.get(IMS_SERVICE_USER, "/home/users/system/" + IMS_SERVICE_USER)
+        return inferred_value("aem.system_users").get(IMS_SERVICE_USER, "/home/users/system/" + IMS_SERVICE_USER)
 
     # -------------------------------------------------------------- Test Connection
     def test_agent(self, app: "AuthorApp", agent_path: str, props: Dict[str, Any]) -> Optional[Tuple[bool, List[str]]]:

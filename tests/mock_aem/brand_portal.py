@@ -5,7 +5,7 @@ lives at ``https://<tenant>.brand-portal.adobe.com``; AEM's Brand Portal replica
 ``transportUri`` starting with that URL + ``/``, authorised by an Adobe IMS access token of the
 tenant's IMS org (credential with the ``ent_brand_portal_sdk`` metascope). Everything else here
 (the receive path, statuses, answer bodies) is INFERRED and comes from
-:mod:`tests.mock_aem.inferred_ims_bp`.
+:mod:`tests.mock_aem.inferred` (the ``bp.*`` entries).
 
 Addressing a tenant (both work, on the Brand Portal port):
 
@@ -49,7 +49,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from .http_types import Request, Response, Stats
 from .ims import IMSApp
-from .inferred_ims_bp import inferred_value
+from .inferred import value as inferred_value
 
 #: INFERRED (aem-http-api.md §6.4: the real path after the tenant URL is unknown).
 BP_RECEIVE_PATH: str = inferred_value("bp.receive_path")

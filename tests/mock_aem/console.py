@@ -55,7 +55,7 @@ class Crypto:
 def metatype(pid_or_fpid: Optional[str]) -> Optional[Dict[str, Any]]:
     if not pid_or_fpid:
         return None
-    return inferred.METATYPES.get(pid_or_fpid) or inferred.SINGLETON_PIDS.get(pid_or_fpid)
+    return inferred.value("aem.metatypes").get(pid_or_fpid) or inferred.value("aem.singleton_pids").get(pid_or_fpid)
 
 
 def convert_type(t: Any, raw: str) -> Any:
@@ -147,7 +147,7 @@ class ConfigAdmin:
             self._mirror(pid)
 
     def create_factory(self, fpid: str, props: Dict[str, Any]) -> str:
-        pid = "%s.%s" % (fpid, uuid.uuid4() if inferred.FACTORY_PID_UUID else uuid.uuid4().hex)
+        pid = "%s.%s" % (fpid, uuid.uuid4() if inferred.value("aem.factory_pid_uuid") else uuid.uuid4().hex)
         self.put(pid, props, factory_pid=fpid)
         return pid
 
@@ -194,7 +194,8 @@ class ConfigAdmin:
             obj["title"] = mt["title"]
             obj["description"] = mt.get("description", "")
             for (pid_, label, t, default, desc, card) in mt["properties"]:
-                if pid_ in inferred.OAUTH_ONLY_PROVIDER_PROPERTIES and not self.app.version.oauth_client_credentials:
+                if (pid_ in inferred.value("aem.oauth_only_provider_properties")
+                        and not self.app.version.oauth_client_credentials):
                     continue
                 is_set = pid_ in values
                 v = values.get(pid_, default)
@@ -279,7 +280,7 @@ def _generic_entry(k: str, v: Any) -> Dict[str, Any]:
 
 
 def seed_configs(app: "AuthorApp") -> None:
-    for pid, mt in inferred.SINGLETON_PIDS.items():
+    for pid, mt in inferred.value("aem.singleton_pids").items():
         props = {p[0]: p[3] for p in mt["properties"]}
         if pid == "org.apache.sling.servlets.get.DefaultGetServlet":
             props["json.maximumresults"] = app.json_max_results
@@ -300,10 +301,10 @@ def config_data(app: "AuthorApp") -> Dict[str, Any]:
         entry["bundle_name"] = mt.get("bundle", "")
         pids.append(entry)
         seen.add(pid)
-    for pid, mt in inferred.SINGLETON_PIDS.items():
+    for pid, mt in inferred.value("aem.singleton_pids").items():
         if pid not in seen:
             pids.append({"id": pid, "name": mt["title"], "has_config": False, "bundle": 1, "bundle_name": mt["bundle"]})
-    fpids = [{"id": f, "name": mt["title"]} for f, mt in inferred.METATYPES.items()]
+    fpids = [{"id": f, "name": mt["title"]} for f, mt in inferred.value("aem.metatypes").items()]
     return {"status": True, "pids": pids, "fpids": fpids}
 
 
@@ -346,7 +347,8 @@ def config_mgr(app: "AuthorApp", request: Request, rest: str) -> Response:
     except ValueError as e:
         return error_page(500, str(e), request.path)
     app.write()
-    return Response(302, b"", "text/html;charset=utf-8", [("Location", "%s/configMgr/%s" % (CONSOLE, new_pid))])
+    return Response(302, inferred.value("aem.configmgr_redirect_body"), "text/html;charset=utf-8",
+                    [("Location", "%s/configMgr/%s" % (CONSOLE, new_pid))])
 
 
 # ------------------------------------------------------------------ bundles (§9.2)
@@ -366,8 +368,8 @@ _CORE_BUNDLES = [
 
 def bundle_list(app: "AuthorApp") -> List[Dict[str, Any]]:
     v = app.version
-    count = inferred.VERSION_PROFILE["bundle_count"][v.line]
-    versions = dict(inferred.VERSION_PROFILE["bundle_versions"][v.line])
+    count = inferred.value("aem.version_profile")["bundle_count"][v.line]
+    versions = dict(inferred.value("aem.version_profile")["bundle_versions"][v.line])
     versions["org.apache.sling.servlets.post"] = v.sling_post_version
     ready = app.is_ready()
     out = []
@@ -380,8 +382,8 @@ def bundle_list(app: "AuthorApp") -> List[Dict[str, Any]]:
             sym, name = "com.adobe.mock.bundle%03d" % i, "Mock Bundle %d" % i
         frag = 20 <= i < 30
         state, raw = ("Fragment", 4) if frag else ("Active", 32)
-        if not ready and i >= count - inferred.STARTING_BUNDLES - inferred.RESOLVED_BUNDLES:
-            if i >= count - inferred.RESOLVED_BUNDLES:
+        if not ready and i >= count - inferred.value("aem.starting_bundles") - inferred.value("aem.resolved_bundles"):
+            if i >= count - inferred.value("aem.resolved_bundles"):
                 state, raw = "Resolved", 4
             else:
                 state, raw = "Starting", 8
@@ -497,10 +499,11 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
         return None
     rest = p[len(CONSOLE):]
     if rest == "/status-productinfo.json":
-        return Response.json(200, [line.format(version=app.version.full) for line in inferred.PRODUCT_INFO_LINES])
+        lines = inferred.value("aem.product_info_lines")
+        return Response.json(200, [line.format(version=app.version.full) for line in lines])
     if rest == "/status-productinfo.txt":
         return Response.text(200, "\n".join(line.format(version=app.version.full)
-                                            for line in inferred.PRODUCT_INFO_LINES))
+                                            for line in inferred.value("aem.product_info_lines")))
     if rest == "/bundles.json" or rest.startswith("/bundles/"):
         return bundles(app, request, rest[len("/bundles"):])
     if rest == "/configMgr" or rest.startswith("/configMgr/"):
@@ -510,6 +513,6 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
             return error_page(405, "Method %s not supported" % m, p)
         datum = app.form(request).text("datum")
         if datum is None:
-            return error_page(inferred.CRYPTO_MISSING_DATUM_STATUS, "Missing datum", p)
+            return error_page(inferred.value("aem.crypto_missing_datum_status"), "Missing datum", p)
         return Response.json(200, {"protected": app.crypto.protect(datum)})
     return None

@@ -3,7 +3,7 @@
 Built from ``../shared/reference/adobe-ims.md`` (cited below as §n). It behaves like the real IMS as
 the reference describes it, not like any particular client: the VERIFIED error strings, status
 codes and units are named constants in this module; every guess is in
-:mod:`tests.mock_aem.inferred_ims_bp` (``INFERRED_IMS_BP``).
+:mod:`tests.mock_aem.inferred` (the ``ims.*`` entries of ``INFERRED``).
 
 Endpoints (all ``POST``, form fields urlencoded or multipart):
 
@@ -72,7 +72,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .http_types import Request, Response, Stats
-from .inferred_ims_bp import inferred_value
+from .inferred import value as inferred_value
 
 # --------------------------------------------------------------------------------------------------
 # VERIFIED facts (adobe-ims.md)
@@ -109,7 +109,7 @@ VALIDATE_TYPES = ("access_token", "refresh_token", "device_token", "authorizatio
 #: §4.3: up to two client secrets per credential.
 MAX_CLIENT_SECRETS = 2
 
-# INFERRED (see inferred_ims_bp.py)
+# INFERRED (see the ims.* entries in inferred.py)
 JWT_EXCHANGE_PATHS: Tuple[str, ...] = inferred_value("ims.jwt_exchange_paths")
 TOKEN_PATHS: Tuple[str, ...] = inferred_value("ims.token_paths")
 

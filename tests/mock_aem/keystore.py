@@ -1,7 +1,8 @@
 """User keystores (§8): ``<userPath>.ks.json``, ``<userPath>.ks.html`` and a Python API.
 
 A keystore lives in the repository at ``<userPath>/keystore/store.p12`` (an ``nt:file``), as on
-AEM. Its binary is a mock JSON document, not a real PKCS#12 (see ``inferred.KEYSTORE_FORMAT``):
+AEM. Its binary is a mock JSON document, not a real PKCS#12 (entry ``aem.keystore_format`` of
+:mod:`tests.mock_aem.inferred`):
 ``{"format", "password", "entries": {alias: {"type": "privateKey", "key": PEM, "chain": [PEM]}}}``.
 
 Python API (``app.keystores``): ``get(user_path)``, ``exists(user_path)``, ``create(user_path,
@@ -59,7 +60,7 @@ def _java_name(name: x509.Name) -> str:
 
 
 def _java_date(d: _dt.datetime) -> str:
-    return d.astimezone(_dt.timezone.utc).strftime(inferred.KEYSTORE_DATE_FORMAT)
+    return d.astimezone(_dt.timezone.utc).strftime(inferred.value("aem.keystore_date_format"))
 
 
 def load_certs(pem_or_der: bytes) -> List[x509.Certificate]:
@@ -108,7 +109,7 @@ class KeyStores:
             raise KeyStoreError("User %s does not exist" % user_path)
         if self.exists(user_path):
             raise KeyStoreError("KeyStore already exists for %s" % user_path)
-        self._save(user_path, {"format": inferred.KEYSTORE_FORMAT, "password": password, "entries": {}})
+        self._save(user_path, {"format": inferred.value("aem.keystore_format"), "password": password, "entries": {}})
 
     def delete(self, user_path: str) -> bool:
         return self.app.repo.remove(jcr.normalize(user_path) + "/keystore/store.p12")
@@ -236,6 +237,6 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
         else:
             raise KeyStoreError("No keystore operation in the request")
     except KeyStoreError as e:
-        return error_page(inferred.KEYSTORE_ERROR_STATUS, str(e), request.path)
+        return error_page(inferred.value("aem.keystore_error_status"), str(e), request.path)
     app.write()
-    return Response.html(200, _page("OK"))
+    return Response.html(inferred.value("aem.keystore_ok_status"), _page("OK"))

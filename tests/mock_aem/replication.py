@@ -22,9 +22,9 @@ LOG_LINE_RX = re.compile(r"^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d - ")
 
 def seed(app: "AuthorApp") -> None:
     repo = app.repo
-    for runmode, agents in inferred.DEFAULT_AGENTS.items():
+    for runmode, agents in inferred.value("aem.default_agents").items():
         root = "/etc/replication/" + runmode
-        repo.ensure(root, inferred.AGENTS_ROOT_TYPE)
+        repo.ensure(root, inferred.value("aem.agents_root_type"))
         repo.ensure(root + "/jcr:content", "nt:unstructured")
         repo.set_property(root + "/jcr:content", "jcr:title", "Agents on %s" % runmode.split(".", 1)[1])
         repo.set_property(root + "/jcr:content", "sling:resourceType", "cq/replication/components/agents")
@@ -37,7 +37,7 @@ def create_agent(app: "AuthorApp", runmode: str, name: str, props: Dict[str, Any
     repo = app.repo
     path = "/etc/replication/agents.%s/%s" % (runmode, name)
     with repo.lock:
-        repo.ensure("/etc/replication/agents." + runmode, inferred.AGENTS_ROOT_TYPE)
+        repo.ensure("/etc/replication/agents." + runmode, inferred.value("aem.agents_root_type"))
         repo.ensure(path, "cq:Page")
         repo.ensure(path + "/jcr:content", "nt:unstructured")
         c = path + "/jcr:content"
@@ -68,7 +68,7 @@ def truthy(v: Any) -> bool:
 
 
 def stamp(msg: str) -> str:
-    if LOG_LINE_RX.match(msg) or msg in ("Replication test succeeded", inferred.AGENT_TEST_FAILED_LINE):
+    if LOG_LINE_RX.match(msg) or msg in ("Replication test succeeded", inferred.value("aem.agent_test_failed_line")):
         return msg
     return "%s - %s" % (time.strftime("%d.%m.%Y %H:%M:%S"), msg)
 
@@ -86,7 +86,8 @@ def default_test(app: "AuthorApp", agent_path: str, props: Dict[str, Any]) -> tu
         lines.append("No transport URI configured for agent %s" % title)
         return False, lines
     u = urlsplit(str(uri))
-    if u.scheme not in inferred.AGENT_TRANSPORT_SCHEMES or (u.scheme in ("http", "https") and not u.hostname):
+    if (u.scheme not in inferred.value("aem.agent_transport_schemes")
+            or (u.scheme in ("http", "https") and not u.hostname)):
         lines.append("Invalid transport URI: %s" % uri)
         return False, lines
     try:
@@ -117,7 +118,7 @@ def run_test(app: "AuthorApp", agent_path: str) -> Response:
         result = default_test(app, agent_path, props)
     ok, lines = result
     out = [stamp(line) for line in lines]
-    final = "Replication test succeeded" if ok else inferred.AGENT_TEST_FAILED_LINE
+    final = "Replication test succeeded" if ok else inferred.value("aem.agent_test_failed_line")
     if not out or out[-1] != final:
         out.append(final)
     if not ok:
@@ -233,7 +234,7 @@ class Queues:
         }
 
     def add_items(self, agent_path: str, n: int = 0, paths: Optional[List[str]] = None,
-                  type_: str = inferred.QUEUE_ITEM_TYPE) -> None:
+                  type_: str = inferred.value("aem.queue_item_type")) -> None:
         q = self.get(agent_path)
         now = int(time.time() * 1000)
         targets = list(paths or []) + ["/content/dam/mock/asset-%d" % (len(q.items) + i) for i in range(n)]
@@ -287,13 +288,14 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
         if request.method == "POST":
             form = app.form(request)
             cmd = form.text("cmd") or ""
-            if cmd not in inferred.QUEUE_COMMANDS or not app.queues.command(agent, cmd):
+            if cmd not in inferred.value("aem.queue_commands") or not app.queues.command(agent, cmd):
                 from .aem import error_page
 
-                return error_page(inferred.QUEUE_UNKNOWN_COMMAND_STATUS, "Unknown queue command '%s'" % cmd,
+                return error_page(inferred.value("aem.queue_unknown_command_status"),
+                                  "Unknown queue command '%s'" % cmd,
                                   request.path)
             app.write()
-            return Response.json(200, inferred.QUEUE_COMMAND_BODY)
+            return Response.json(200, inferred.value("aem.queue_command_body"))
     return None
 
 
@@ -319,7 +321,7 @@ def admin_queue(app: "AuthorApp", request: Request, agent: str) -> Response:
             app.queues.command(agent_path, "clear")
         if body.get("add") or body.get("paths"):
             app.queues.add_items(agent_path, int(body.get("add") or 0), body.get("paths"),
-                                 body.get("type", inferred.QUEUE_ITEM_TYPE))
+                                 body.get("type", inferred.value("aem.queue_item_type")))
         with app.queues._lock:
             if "blocked" in body:
                 q.blocked = bool(body["blocked"])

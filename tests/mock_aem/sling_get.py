@@ -94,7 +94,7 @@ def render_value(p: Prop) -> Any:
         if p.type == "Date":
             return format_ecma(v)
         if p.type == "Decimal":
-            return str(v) if inferred.DECIMAL_AS_STRING else float(v)
+            return str(v) if inferred.value("aem.decimal_as_string") else float(v)
         if p.type == "Double":
             return float(v)
         return v
@@ -177,13 +177,13 @@ def handle(app: "AuthorApp", request: Request) -> Response:
     res = resolve(app, request.path)
     if not res.exists:
         if res.dotted_missing and res.extension is None:
-            return error_page(inferred.MISSING_BELOW_DOTTED_GET_STATUS, "Forbidden", request.path)
+            return error_page(inferred.value("aem.missing_below_dotted_get_status"), "Forbidden", request.path)
         return error_page(404, "Resource at '%s' not found: No resource found" % res.path, request.path)
     node = res.node
     assert node is not None
     if res.extension is None:
         if res.trailing_slash:
-            return error_page(inferred.TRAILING_SLASH_STATUS, "Forbidden", request.path)
+            return error_page(inferred.value("aem.trailing_slash_status"), "Forbidden", request.path)
         binary = file_data(node)
         if binary is not None:
             data, mime = binary
@@ -191,7 +191,7 @@ def handle(app: "AuthorApp", request: Request) -> Response:
         # StreamRenderer: a resource without a stream -> redirect to path/ (§2)
         return Response(302, b"", "text/html;charset=utf-8", [("Location", res.path + "/")])
     ext = res.extension
-    if ext not in inferred.GET_EXTENSIONS:
+    if ext not in inferred.value("aem.get_extensions"):
         return error_page(404, "No renderer for extension %s" % ext, request.path)
     with app.repo.lock:
         if ext == "json":

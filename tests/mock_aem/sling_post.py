@@ -54,7 +54,7 @@ def ignored(name: str) -> bool:
 def default_child_type(parent: jcr.Node, name: str) -> str:
     """Default primary type of a child created without jcr:primaryType (node type definitions)."""
     pt = parent.primary_type
-    table = inferred.DEFAULT_CHILD_TYPES
+    table = inferred.value("aem.default_child_types")
     if pt in table:
         spec = table[pt]
         t = spec.get(name, spec.get("*"))
@@ -271,7 +271,7 @@ def op_modify(app: "AuthorApp", request: Request, form: Form, item_path: str, us
             continue
         if not multiple and not strs:
             continue
-        if inferred.ENCRYPTED_SUFFIX and p.encrypted and hint in (None, "String"):
+        if inferred.value("aem.encrypted_suffix") and p.encrypted and hint in (None, "String"):
             strs = [app.crypto.protect(s) for s in strs]
         try:
             repo.set_property(parent_path, name, strs if multiple else strs[0], hint or "String", multiple)
@@ -303,7 +303,7 @@ def op_delete(app: "AuthorApp", request: Request, form: Form, res: Any) -> PostR
         return result
     if res.has_path_info:
         # SLING-3203: 403 for selectors/extension/suffix; also a missing path below agents.author
-        raise PostError(403, inferred.DELETE_SUFFIX_MESSAGE)
+        raise PostError(403, inferred.value("aem.delete_suffix_message"))
     if repo.remove(res.path):
         result.change("deleted", res.path)
     result.title = "Content modified %s" % res.path
@@ -339,7 +339,7 @@ def op_move_copy(app: "AuthorApp", request: Request, form: Form, res: Any, move:
         else:
             status = 201
         if not repo.exists(jcr.split_path(d)[0]):
-            raise PostError(inferred.MOVE_MISSING_PARENT_STATUS,
+            raise PostError(inferred.value("aem.move_missing_parent_status"),
                             "javax.jcr.PathNotFoundException: %s" % jcr.split_path(d)[0],
                             "javax.jcr.PathNotFoundException")
         (repo.move if move else repo.copy)(src, d)
@@ -363,7 +363,7 @@ def op_import(app: "AuthorApp", request: Request, form: Form, res: Any, user: st
         content = up.text() if isinstance(up, Upload) else None
     if not ctype or content is None:
         raise PostError(412, "Required :contentType or :content parameter is missing")
-    if ctype not in inferred.IMPORT_CONTENT_TYPES:
+    if ctype not in inferred.value("aem.import_content_types"):
         raise PostError(500, "Unsupported :contentType %s (the mock imports json only)" % ctype)
     if not repo.exists(res.path):
         raise PostError(404, "Parent %s does not exist" % res.path)

@@ -2,7 +2,7 @@
 
 Accepted forms: ``6.5`` (= 6.5.0.0), ``6.5.21`` (service pack 21), ``6.5.21.0``, ``6.4.8``,
 ``6.4.8.0``, ``6.3.3.8`` (6.3 SP3 cumulative fix pack 8). Which features and formats a version has
-is decided in :mod:`tests.mock_aem.inferred` (``VERSION_PROFILE``) and exposed here as helpers.
+is decided in :mod:`tests.mock_aem.inferred` (entry ``aem.version_profile``) and exposed here as helpers.
 """
 
 from __future__ import annotations
@@ -56,11 +56,11 @@ class AEMVersion:
     def __str__(self) -> str:
         return self.full
 
-    # -- feature helpers (decisions live in inferred.VERSION_PROFILE)
+    # -- feature helpers (decisions live in the "aem.version_profile" entry of inferred.INFERRED)
     def feature(self, name: str) -> bool:
         from . import inferred
 
-        minimum = inferred.VERSION_PROFILE["features"][name]
+        minimum = inferred.value("aem.version_profile")["features"][name]
         if isinstance(minimum, dict):
             m = minimum.get(self.line)
             return m is not None and self.at_least(m)
@@ -81,10 +81,10 @@ class AEMVersion:
         """Sling POST JSON answers carry ``status.code``/``isCreate`` as strings."""
         from . import inferred
 
-        return self.line in inferred.VERSION_PROFILE["post_json_top_level_strings"]
+        return self.line in inferred.value("aem.version_profile")["post_json_top_level_strings"]
 
     @property
     def sling_post_version(self) -> str:
         from . import inferred
 
-        return inferred.VERSION_PROFILE["sling_post_bundle"][self.line]
+        return inferred.value("aem.version_profile")["sling_post_bundle"][self.line]

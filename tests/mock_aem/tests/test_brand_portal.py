@@ -26,7 +26,7 @@ from tests.mock_aem.ims_testkit import (
     response_json,
     sign_jwt,
 )
-from tests.mock_aem.inferred_ims_bp import INFERRED_IMS_BP
+from tests.mock_aem.inferred import INFERRED
 
 ORG = "C74F69D7594880280A495D09@AdobeOrg"
 OTHER_ORG = "0000000000000000000000AA@AdobeOrg"
@@ -296,4 +296,4 @@ def test_reset_snapshot_restore(bp, ims, kp, clock):
 
 def test_receive_path_is_declared_inferred():
     """aem-http-api.md §6.4: the path after the tenant URL is unknown: it must be an INFERRED entry."""
-    assert INFERRED_IMS_BP["bp.receive_path"].value == BP_RECEIVE_PATH
+    assert INFERRED["bp.receive_path"].value == BP_RECEIVE_PATH
