@@ -110,6 +110,18 @@ def version_from_product_info(lines, path="/system/console/status-productinfo.js
                                      method="GET", path=path, attempted="read the AEM version")
 
 
+PRODUCT_INFO_PATH = "/system/console/status-productinfo.json"
+
+
+def read_version(client):
+    """The version of the AEM ``client`` talks to, from its product information."""
+    return version_from_product_info(client.get_json(PRODUCT_INFO_PATH, "read the AEM version"), PRODUCT_INFO_PATH)
+
+
+def read_profile(client):
+    return Profile(read_version(client))
+
+
 class Profile(object):
     """What the collection does on one AEM version."""
 

@@ -137,9 +137,8 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module 
     new_client,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemAuthError, AemError
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import Profile, version_from_product_info
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import Profile, read_version
 
-PRODUCT_INFO = "/system/console/status-productinfo.json"
 BUNDLES = "/system/console/bundles.json"
 
 
@@ -162,7 +161,7 @@ def read_bundles(client):
 
 
 def read_state(client):
-    version = version_from_product_info(client.get_json(PRODUCT_INFO, "read the AEM version"), PRODUCT_INFO)
+    version = read_version(client)
     bundles = read_bundles(client)
     ready = bundles["total"] > 0 and bundles["active"] + bundles["fragments"] == bundles["total"]
     return version, bundles, ready

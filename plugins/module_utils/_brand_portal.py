@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aemtools contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
+# collections.
+"""Brand Portal domain rules: tenant URLs, cloud services of both models, their certificate and the
+tenant's replication agents.  Paths and property names come from ``_profiles`` (one table)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
+    AemInputError,
+    AemUnexpectedResponseError,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import (
+    NodeSpec,
+    diff_for,
+    ensure_present,
+    redact_node,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import (
+    node_properties,
+    property_changes,
+    read_node,
+    sling_post,
+)
+
+TENANT_HOST_SUFFIX = ".brand-portal.adobe.com"
+DEFAULT_OAUTH_SCOPES = "dam-read dam-write dam-sync cc-share"  # aem-http-api.md 6.3 (DEMO-UTILS)
+
+
+def validate_tenant_url(url, warn):
+    """The tenant URL without a trailing slash; fails for anything but an absolute https URL."""
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise AemInputError("option tenant_url: %r is not an absolute https URL; expected the Brand Portal tenant "
+                            "URL such as https://acme.brand-portal.adobe.com" % url)
+    if not parts.hostname.endswith(TENANT_HOST_SUFFIX):
+        warn("option tenant_url: %s is not a *%s host; Brand Portal tenants usually are"
+             % (parts.hostname, TENANT_HOST_SUFFIX))
+    return url.rstrip("/")
+
+
+def tenant_id(tenant_url):
+    """``https://acme.brand-portal.adobe.com`` -> ``acme``: AEM names the MAC user after it."""
+    return (urlsplit(tenant_url).hostname or "").split(".")[0].lower()
+
+
+def mac_user_id(tenant_url):
+    return fact("mac_user_id").format(tenant=tenant_id(tenant_url))
+
+
+def validate_name(name):
+    if not name or "/" in name or name.startswith(".") or any(c in name for c in ".:[]*|\"' "):
+        raise AemInputError("option name: %r is not a usable node name; expected letters, digits, '-' or '_', "
+                            "for example brand-portal" % name)
+    return name
+
+
+def cloudservice_path(root, name):
+    return "%s/%s" % (root, name)
+
+
+def tenant_agents(client, tenant_url):
+    """The agents whose transportUri starts with ``<tenant URL>/`` (aem-http-api.md 6.2), by name."""
+    root = fact("agents_root")
+    tree = read_node(client, root, depth=2, missing=(403, 404)) or {}
+    prefix = tenant_url.rstrip("/") + "/"
+    agents = []
+    for name, page in sorted(tree.items()):
+        if not isinstance(page, dict) or name.startswith(("jcr:", "rep:")):
+            continue
+        content = page.get("jcr:content")
+        if not isinstance(content, dict):
+            continue
+        uri = content.get("transportUri") or ""
+        if isinstance(uri, str) and uri.startswith(prefix):
+            agents.append({"name": name, "path": "%s/%s" % (root, name), "title": content.get("jcr:title"),
+                           "enabled": str(content.get("enabled", "false")).lower() == "true",
+                           "transport_uri": uri, "user_id": content.get("userId")})
+    return agents
+
+
+def classic_certificate(client, name):
+    """The public certificate AEM generated for a 6.3/6.4 cloud service (INFERRED download URL)."""
+    path = fact("certificate_download_classic").format(name=name)
+    response = client.get(path, "download the public certificate of cloud service %s" % name,
+                          expected=(200, 403, 404))
+    if response.status != 200:
+        return None
+    text = response.text
+    return text if "BEGIN CERTIFICATE" in text else None
+
+
+def detect_profile(client):
+    return read_profile(client)
+
+
+def cloudservice_root(model):
+    return fact("ims_cloudservice_root") if model == "ims" else fact("legacy_cloudservice_root")
+
+
+def ensure_classic(client, path, title, tenant_url, params, check_mode):
+    """6.3/6.4: a cq:Page whose jcr:content holds the tenant URL and the integration's credentials.
+
+    Saving it is what makes AEM generate the key pair, the MAC user and the four agents.
+    Returns ``(result, properties)``.
+    """
+    names = fact("classic_credential_properties")
+    props = {"jcr:title": title, "sling:resourceType": fact("cloudservice_resource_type"),
+             names["tenant_url"]: tenant_url, names["authorization_server"]: params["authorization_server"].rstrip("/")}
+    for option in ("api_key", "technical_account_id", "org_id"):
+        if params[option]:
+            props[names[option]] = params[option]
+    secrets = {names["client_secret"]: params["client_secret"]} if params["client_secret"] else {}
+    page = ensure_present(client, NodeSpec(path, primary_type="cq:Page"), check_mode)
+    content = ensure_present(client, NodeSpec(path + "/jcr:content", props, primary_type="nt:unstructured",
+                                              secrets=secrets, secret_update=params["client_secret_update"]),
+                             check_mode)
+    result = {"changed": page["changed"] or content["changed"], "diff": content["diff"],
+              "predicted": check_mode and content["changed"]}
+    return result, content["node"]
+
+
+def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
+    """6.5: a cloud service saved through AEM's own servlet, referencing an IMS configuration.
+
+    The servlet (aem-http-api.md 6.3) writes on every call, so it is called only when something
+    differs; ``item=<path>`` edits the page (INFERRED), which lets the node name be the user's.
+    Returns ``(result, properties)``.
+    """
+    desired = {"jcr:title": title, "tenantURL": tenant_url, "oauthScopes": params["oauth_scopes"],
+               "sling:resourceType": fact("cloudservice_resource_type")}
+    if params["ims_config"]:
+        desired["imsConfig"] = params["ims_config"]
+    content_path = path + "/jcr:content"
+    current = read_node(client, content_path)
+    to_set, _ = property_changes(current, desired)
+    current_props = node_properties(current) or {}
+    before = dict((k, current_props[k]) for k in to_set if k in current_props)
+    result = {"changed": bool(to_set), "diff": diff_for(content_path, redact_node(before), redact_node(to_set)),
+              "predicted": check_mode and bool(to_set)}
+    if not to_set or check_mode:
+        predicted = dict(current_props)
+        predicted.update(to_set)
+        return result, redact_node(predicted)
+    if current is None:
+        sling_post(client, path, [("_charset_", "utf-8"), ("jcr:primaryType", "cq:Page"),
+                                  ("jcr:content/jcr:primaryType", "nt:unstructured"),
+                                  ("jcr:content/jcr:title", title)], "create cloud service page %s" % path)
+    form = [("_charset_", "utf-8"), ("item", path), ("name", title), ("tenantURL", tenant_url),
+            ("oauthScopes", params["oauth_scopes"]), ("sling:resourceType", fact("cloudservice_resource_type"))]
+    if params["ims_config"]:
+        form.append(("imsConfig", params["ims_config"]))
+    client.post(fact("cloudservice_servlet"), "save Brand Portal cloud service %s" % path, data=form,
+                headers={"Accept": "application/json"})
+    end = read_node(client, content_path)
+    wrong = sorted(property_changes(end, desired)[0]) if end is not None else ["(node missing)"]
+    if wrong:
+        raise AemUnexpectedResponseError("AEM saved the cloud service but these properties do not hold the requested "
+                                         "values when read back: %s" % ", ".join(wrong), method="GET",
+                                         path=content_path, attempted="verify cloud service %s" % path)
+    return result, redact_node(end)
