@@ -158,6 +158,13 @@ def op_modify(app: "AuthorApp", request: Request, form: Form, item_path: str, us
     repo = app.repo
     result = PostResult(item_path)
     props = collect(form, item_path)
+    # 0. the addressed node first (deep create), with its jcr:primaryType if given: Sling's
+    #    ModifyOperation creates it before the @Delete/@MoveFrom/@CopyFrom sub-operations, so a
+    #    request that creates it answers 201 even when @MoveFrom fills it
+    own_type = props.get(jcr.join(item_path, "jcr:primaryType"))
+    leaf_type = own_type.values[0] if own_type and own_type.values else None
+    created = deep_create(app, item_path, result, user, leaf_type=leaf_type if isinstance(leaf_type, str) else None)
+    result.is_create = created
     # 1. @Delete runs before other writes
     for p in props.values():
         if p.delete and repo.remove(p.path):
@@ -182,12 +189,7 @@ def op_modify(app: "AuthorApp", request: Request, form: Form, item_path: str, us
                     if p.move_from:
                         repo.remove_property(src_parent, src_name)
                     result.change("moved" if p.move_from else "copied", [src_abs, p.path])
-    # 3. the addressed node (deep create), with its jcr:primaryType if given
-    own_type = props.get(jcr.join(item_path, "jcr:primaryType"))
-    leaf_type = own_type.values[0] if own_type and own_type.values else None
-    created = deep_create(app, item_path, result, user, leaf_type=leaf_type if isinstance(leaf_type, str) else None)
-    result.is_create = created
-    # 4. properties (and intermediate nodes of relative names such as jcr:content/x)
+    # 3. properties (and intermediate nodes of relative names such as jcr:content/x)
     for p in props.values():
         if p.delete and p.values is None:
             continue

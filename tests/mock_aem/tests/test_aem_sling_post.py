@@ -287,3 +287,108 @@ def test_post_to_existing_node_with_suffix_modifies_it(aem):
     r = aem.post_json("/content/ex.html", data={"a": "2"})
     assert r.status_code == 200 and r.json()["isCreate"] is False
     assert props(aem, "/content/ex")["a"] == "2"
+
+
+# ------------------------------------------------------------------ the other @ suffixes (§1.2, SLING-POST-DOC)
+
+def test_value_from_takes_the_value_of_another_parameter(aem):
+    """§1.2 @ValueFrom: ./text@ValueFrom=supplied_text stores the value of supplied_text as text; with the
+    ./ prefix the unprefixed supplied_text itself is not stored (§1.1)."""
+    r = aem.post("/content/vf", data={"supplied_text": "hello", "./text@ValueFrom": "supplied_text"})
+    assert r.status_code == 201
+    p = props(aem, "/content/vf")
+    assert p["text"] == "hello" and "supplied_text" not in p
+
+
+def test_use_default_when_missing(aem):
+    """§1.2 @UseDefaultWhenMissing: the default applies when the parameter is not sent at all (an
+    unticked check box); a sent value wins."""
+    form = {"queryIgnoreNoise@DefaultValue": "false", "queryIgnoreNoise@UseDefaultWhenMissing": "true"}
+    aem.post("/content/udm", data=form)
+    assert props(aem, "/content/udm")["queryIgnoreNoise"] == "false"
+    aem.post("/content/udm", data=dict(form, queryIgnoreNoise="true"))
+    assert props(aem, "/content/udm")["queryIgnoreNoise"] == "true"
+    # without @UseDefaultWhenMissing a missing parameter leaves the property alone
+    aem.post("/content/udm2", data={"x@DefaultValue": "d", "y": "1"})
+    assert "x" not in props(aem, "/content/udm2")
+
+
+def test_ignore_blanks(aem):
+    """§1.2 @IgnoreBlanks: empty values are treated as not supplied: [foo, bar, ""] stores [foo, bar]
+    (without it the blank is kept); a single blank value leaves the property untouched."""
+    aem.post("/content/ib", data={"s@TypeHint": "String[]", "s": ["foo", "bar", ""]})
+    assert props(aem, "/content/ib")["s"] == ["foo", "bar", ""]
+    aem.post("/content/ib", data={"s@TypeHint": "String[]", "s": ["foo", "bar", ""], "s@IgnoreBlanks": "true"})
+    assert props(aem, "/content/ib")["s"] == ["foo", "bar"]
+    aem.post("/content/ib", data={"t": "keep"})
+    aem.post("/content/ib", data={"t": "", "t@IgnoreBlanks": "true"})
+    assert props(aem, "/content/ib")["t"] == "keep"
+
+
+def test_move_from_moves_a_node_into_a_new_node(aem):
+    """§1.2 @MoveFrom: image@MoveFrom=/tmp/upload/123 on a POST to /content/page/ (generated name) moves
+    the item there; the source is gone; the addressed node is still a new node (201)."""
+    aem.post("/tmp/upload/123", data={"data": "pixels"})
+    aem.post("/tmp/upload/123/sub", data={"y": "1"})
+    r = aem.post("/content/page/", data={"image@MoveFrom": "/tmp/upload/123", "title": "Shiny"})
+    assert r.status_code == 201, r.text
+    created = r.headers["Location"]
+    assert created.startswith("/content/page/")
+    tree = aem.get(created + ".2.json").json()
+    assert tree["title"] == "Shiny" and tree["image"]["data"] == "pixels" and tree["image"]["sub"]["y"] == "1"
+    assert aem.get("/tmp/upload/123.json").status_code == 404
+
+
+def test_copy_from_copies_and_replaces(aem):
+    """§1.2 @CopyFrom: like @MoveFrom but the source stays; an existing item at the target is replaced;
+    a missing source changes nothing."""
+    aem.post("/content/lib/img", data={"v": "new"})
+    aem.post("/content/doc/image", data={"v": "old", "extra": "x"})
+    r = aem.post("/content/doc", data={"image@CopyFrom": "/content/lib/img"})
+    assert r.status_code == 200
+    assert props(aem, "/content/doc/image") == props(aem, "/content/lib/img")  # "extra" is gone
+    assert props(aem, "/content/lib/img")["v"] == "new"
+    r = aem.post("/content/doc", data={"other@CopyFrom": "/content/nothing/here"})
+    assert r.status_code == 200
+    assert aem.get("/content/doc/other.json").status_code == 404
+
+
+def test_move_from_and_copy_from_a_property(aem):
+    """§1.2: @MoveFrom/@CopyFrom take the repository path of an item: a property works as well."""
+    aem.post("/content/psrc", data={"a": "1", "b": "2", "b@TypeHint": "Long"})
+    aem.post("/content/pdst", data={"./x@MoveFrom": "/content/psrc/a", "./y@CopyFrom": "/content/psrc/b"})
+    dst, src = props(aem, "/content/pdst"), props(aem, "/content/psrc")
+    assert dst["x"] == "1" and dst["y"] == 2
+    assert "a" not in src and src["b"] == 2
+
+
+# ------------------------------------------------------------------ move / copy details (§1.3)
+
+def test_move_copy_dest_keep_name_and_changes(aem):
+    """§1.3: a :dest ending in / keeps the source name; the whole subtree moves; the JSON change is
+    {"type": "moved"|"copied", "argument": [src, dst]} (§1.5)."""
+    aem.post("/content/tree/leaf", data={"v": "1"})
+    aem.post("/content/target", data={"x": "1"})
+    r = aem.post_json("/content/tree", data={":operation": "copy", ":dest": "/content/target/"})
+    assert r.status_code == 201
+    assert {"type": "copied", "argument": ["/content/tree", "/content/target/tree"]} in r.json()["changes"]
+    assert props(aem, "/content/target/tree/leaf")["v"] == "1"
+    r = aem.post_json("/content/tree", data={":operation": "move", ":dest": "/content/moved"})
+    assert r.status_code == 201
+    assert {"type": "moved", "argument": ["/content/tree", "/content/moved"]} in r.json()["changes"]
+    assert props(aem, "/content/moved/leaf")["v"] == "1"
+    assert aem.get("/content/tree.json").status_code == 404
+
+
+def test_move_copy_several_items(aem):
+    """§1.3: with :applyTo (several items) :dest is required (412) and must end in / (500); then every
+    item lands under :dest."""
+    for n in ("a", "b"):
+        aem.post("/content/multi/" + n, data={"n": n})
+    aem.post("/content/into", data={"x": "1"})
+    base = {":operation": "move", ":applyTo": ["a", "b"]}
+    assert aem.post("/content/multi", data=base).status_code == 412
+    assert aem.post("/content/multi", data=dict(base, **{":dest": "/content/into"})).status_code == 500
+    assert aem.post("/content/multi", data=dict(base, **{":dest": "/content/into/"})).status_code in (200, 201)
+    assert props(aem, "/content/into/a")["n"] == "a" and props(aem, "/content/into/b")["n"] == "b"
+    assert aem.get("/content/multi/a.json").status_code == 404
