@@ -61,6 +61,28 @@ FACTS = {
     "ims_customizer_factory": Fact("com.adobe.granite.auth.ims.impl.IMSAccessTokenRequestCustomizerImpl", VERIFIED,
                                    "aem-http-api.md 7.2"),
     "certificate_file_name": Fact("AEM-Adobe-IMS.crt", VERIFIED, "aem-http-api.md 7.1"),
+    "ims_certificate_servlet": Fact("/certificate", INFERRED_MARK,
+                                    "aem-http-api.md 7.1/7.3/11: the UI's 'Create certificate' and 'Download Public "
+                                    "Key' exist, their HTTP endpoint does not appear in any source; taken as "
+                                    "<ims_servlet_base>/certificate, POST alias=<a> generates the key pair in the "
+                                    "ims_keystore_user keystore and answers the PEM, GET ?alias=<a> downloads it"),
+    "ims_health_servlet": Fact("/health", INFERRED_MARK,
+                               "aem-http-api.md 7.1: 'Check Health' answers 'Token is retrieved successfully'; "
+                               "taken as GET <ims_servlet_base>/health?configurationId=<PID> answering JSON "
+                               "{ok, message}"),
+    "ims_provider_name": Fact("{uuid}", INFERRED_MARK,
+                              "aem-http-api.md 7.1/7.2: the provider's 'name' is the accessTokenConfigId cloud "
+                              "services reference as imsConfig; how AEM generates it is not in a source, so a new "
+                              "configuration gets a random UUID (hex)"),
+    "ims_customizer_type": Fact("adobe-ims-{name}", INFERRED_MARK,
+                                "aem-http-api.md 7.2: provider token.request.customizer.type = customizer "
+                                "customizer.type is INFERRED there; the value format follows AEM65-OAUTH's "
+                                "'adobe-ims-similaritysearch'; auth.token.validator.type gets the same value"),
+    "ims_jwt_token_request": Fact("{scheme}://%s/ims/exchange/jwt", INFERRED_MARK,
+                                  "aem-http-api.md 7.2 'typical values for a JWT configuration' and adobe-ims.md 6"),
+    "ims_oauth_token_request": Fact("{server}/ims/token/v3", VERIFIED,
+                                    "adobe-ims.md 4.6 and aem-http-api.md 7.2 (AEM65-OAUTH): "
+                                    "auth.access.token.request=https://ims-na1.adobelogin.com/ims/token/v3"),
 }
 
 # The Adobe I/O (IMS configuration) integration exists from these releases on (aem-http-api.md 6.1).
