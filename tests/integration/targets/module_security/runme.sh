@@ -4,33 +4,19 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../../../.." && pwd)"
-python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
-work="$(mktemp -d)"
-mock_pid=""
-cleanup() {
-    if [ -n "$mock_pid" ]; then kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=../setup_mock/mock.sh
+. "$here/../setup_mock/mock.sh"
+python="$MOCK_PYTHON"
+work="$MOCK_WORK"
 
 # Secrets used below; none of them may appear in the playbook's -vvv output.
 export SEC_ADMIN_PASSWORD="Adm1n-$(date +%s)-pw"
 export SEC_CLIENT_SECRET="p8e-client-secret-$RANDOM$RANDOM"
 export SEC_NODE_SECRET="node-secret-$RANDOM$RANDOM"
 
-(cd "$root" && exec timeout 600 "$python" -m tests.mock_aem --port 0 --ims-port 0 --tls "$work/ca.pem" \
-    --enforce-csrf --admin-password "$SEC_ADMIN_PASSWORD") >"$work/mock.log" 2>&1 &
-mock_pid=$!
-for _ in $(seq 1 150); do
-    grep -q "ready" "$work/mock.log" 2>/dev/null && break
-    kill -0 "$mock_pid" 2>/dev/null || { cat "$work/mock.log"; exit 1; }
-    sleep 0.2
-done
-ready="$(grep -m1 ready "$work/mock.log")"
-aem_port="$(sed -E 's/.*aem=([0-9]+).*/\1/' <<<"$ready")"
-ims_port="$(sed -E 's/.*ims=([0-9]+).*/\1/' <<<"$ready")"
-echo "mock: $ready"
+start_mock --ims-port 0 --tls "$work/ca.pem" --enforce-csrf --admin-password "$SEC_ADMIN_PASSWORD"
+aem_port="$MOCK_AEM_PORT"
+ims_port="$MOCK_IMS_PORT"
 
 # The person's step at Adobe's console: a credential with a registered certificate.
 "$python" - "$work" "$ims_port" <<'PY'
