@@ -64,7 +64,7 @@ def resolve(app: "AuthorApp", raw_path: str) -> Resolved:
         if i <= 0:
             break
         cand = path[:i]
-        if cand.endswith("/"):
+        if cand.endswith("/") and cand != "/":  # "/.json" is the root node, "/a/.json" is nothing
             continue
         node = repo.get(normalize(cand))
         if node is not None:

@@ -119,3 +119,10 @@ def test_nt_file_streams(aem):
     aem.post("/content/files", files={"doc.txt": ("doc.txt", b"hello", "text/plain")})
     r = aem.get("/content/files/doc.txt")
     assert r.status_code == 200 and r.content == b"hello"
+
+
+def test_root_node(aem):
+    """§2: the root resource renders like any node: /.json (depth 0) and /.1.json (its children)."""
+    assert aem.get("/.json").json()["jcr:primaryType"] == "rep:root"
+    assert "content" in aem.get("/.1.json").json()
+    assert aem.get("/content/.json").status_code == 404
