@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import requests
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0"
@@ -107,3 +109,37 @@ def test_anonymous_browser_redirects_to_login(aem):
     """§4 INFERRED: browser-like anonymous requests get a 302 to the login page."""
     r = aem.anon("GET", "/content.json", headers={"User-Agent": BROWSER})
     assert r.status_code == 302 and r.headers["Location"].startswith("/libs/granite/core/content/login.html")
+
+
+def test_referrer_origin_used_when_referer_missing(aem):
+    """§3 (SLING-REFERRER): with no Referer the Origin header is checked instead."""
+    tok = aem.get("/libs/granite/csrf/token.json").json()["token"]
+    h = {"User-Agent": BROWSER, "CSRF-Token": tok}
+    assert aem.post("/content/o1", data={"a": "1"}, headers=dict(h, Origin="http://evil.example")).status_code == 403
+    assert aem.post("/content/o1", data={"a": "1"}, headers=dict(h, Origin=aem.url)).status_code == 201
+
+
+def test_csrf_token_as_form_field(aem_factory):
+    """§3 (EL-CSRF): the token may also come as the form field :cq_csrf_token (never stored)."""
+    a = aem_factory(enforce_csrf=True)
+    tok = a.get("/libs/granite/csrf/token.json").json()["token"]
+    assert a.post("/content/ff", data={"x": "1"}).status_code == 403
+    assert a.post("/content/ff", data={"x": "1", ":cq_csrf_token": tok}).status_code == 201
+    assert ":cq_csrf_token" not in a.get("/content/ff.json").json()
+
+
+def test_login_token_cookie_is_secure_over_https(tmp_path):
+    """§4: the login-token cookie carries ; Secure over https."""
+    from tests.mock_aem.aem import AuthorApp
+    from tests.mock_aem.server import MockServer, make_tls
+
+    ca = tmp_path / "ca.pem"
+    srv = MockServer(AuthorApp(), "127.0.0.1", 0, ssl_context=make_tls(str(ca))).start()
+    try:
+        r = requests.post(srv.url + "/libs/granite/core/content/login.html/j_security_check",
+                          data={"j_username": "admin", "j_password": "admin", "j_validate": "true"}, verify=str(ca))
+        assert r.status_code == 200
+        token = r"login-token=[0-9a-f-]{36}%3a[0-9a-f-]{36}_[0-9a-f]+%3acrx\.default"
+        assert re.fullmatch(token + r"; Path=/; HttpOnly; Secure", r.headers["Set-Cookie"])
+    finally:
+        srv.stop()

@@ -200,3 +200,11 @@ def test_packmgr_probes(aem):
     """§9.2: script.html answers 405 (package manager active); installstatus.jsp finished."""
     assert aem.get("/crx/packmgr/service/script.html").status_code == 405
     assert aem.get("/crx/packmgr/installstatus.jsp").json() == {"status": {"finished": True, "itemCount": 0}}
+
+
+def test_configmgr_unbind_and_invalid_pid(aem):
+    """§9.1: unbind answers 200 {"status": true}; a PID with an invalid character answers 500."""
+    r = aem.post(CM + "/org.apache.sling.servlets.get.DefaultGetServlet", data={"unbind": "true"})
+    assert r.status_code == 200 and r.json() == {"status": True}
+    r = aem.post(CM + "/bad<pid", data={"apply": "true", "propertylist": "a", "a": "b"})
+    assert r.status_code == 500

@@ -392,3 +392,93 @@ def test_move_copy_several_items(aem):
     assert aem.post("/content/multi", data=dict(base, **{":dest": "/content/into/"})).status_code in (200, 201)
     assert props(aem, "/content/into/a")["n"] == "a" and props(aem, "/content/into/b")["n"] == "b"
     assert aem.get("/content/multi/a.json").status_code == 404
+
+
+# ------------------------------------------------------------------ more §1.1-§1.5 facts
+
+def test_dot_dot_names_mixins_and_charset(aem):
+    """§1.1: ../first/text is relative to the parent; jcr:mixinTypes assigns mixins (multi-value
+    Name); charset and _charset_ are never stored."""
+    aem.post("/content/rel/first", data={"x": "1"})
+    r = aem.post("/content/rel/second", data={"./title": "T", "../first/text": "from second",
+                                              "./jcr:mixinTypes": "mix:versionable", "charset": "utf-8",
+                                              "_charset_": "utf-8"})
+    assert r.status_code == 201
+    assert props(aem, "/content/rel/first")["text"] == "from second"
+    second = props(aem, "/content/rel/second")
+    assert second["jcr:mixinTypes"] == ["mix:versionable"]
+    assert "charset" not in second and "_charset_" not in second
+
+
+def test_generated_names_name_hint_and_title(aem):
+    """§1.1: for a path ending in / the name comes from :name (as is), then :nameHint, then title..."""
+    r = aem.post("/content/gen/", data={":nameHint": "hint", "title": "Not this"})
+    assert r.status_code == 201 and r.headers["Location"] == "/content/gen/hint"
+    r = aem.post("/content/gen/", data={"title": "fromtitle"})
+    assert r.headers["Location"] == "/content/gen/fromtitle"
+    r = aem.post("/content/gen/", data={":name": "Exact_Name", ":nameHint": "hint", "title": "t"})
+    assert r.headers["Location"] == "/content/gen/Exact_Name"
+
+
+def test_created_and_created_by_filled_on_create(aem):
+    """§1.1: created/jcr:created and createdBy/jcr:createdBy sent empty are filled by the server."""
+    aem.post("/content/cr", data={"jcr:created": "", "jcr:createdBy": "", "createdBy": ""})
+    p = props(aem, "/content/cr")
+    assert re.match(r"\w{3} \w{3} \d\d \d{4} \d\d:\d\d:\d\d GMT[+-]\d{4}", p["jcr:created"])
+    assert p["jcr:createdBy"] == "admin" and p["createdBy"] == "admin"
+
+
+@pytest.mark.parametrize("text", ["2024-01-02T03:04:05.000+00:00", "2024-01-02T03:04:05Z",
+                                  "Tue Jan 02 2024 03:04:05 GMT+0000"])
+def test_date_type_hint_default_formats(aem, text):
+    """§1.2: Date values are parsed with the default servlet.post.dateFormats (ISO8601, the ECMA
+    format) and rendered in the ECMA format (§2)."""
+    import datetime as dt
+
+    assert aem.post("/content/dt", data={"d": text, "d@TypeHint": "Date"}).status_code in (200, 201)
+    shown = props(aem, "/content/dt")["d"]
+    parsed = dt.datetime.strptime(shown, "%a %b %d %Y %H:%M:%S GMT%z")
+    assert parsed == dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize("text", ["2024-01-02", "02.01.2024", "02.01.2024 03:04:05"])
+def test_date_type_hint_local_formats(aem, text):
+    """§1.2: yyyy-MM-dd, dd.MM.yyyy and dd.MM.yyyy HH:mm:ss are among the default date formats."""
+    assert aem.post("/content/dl", data={"d": text, "d@TypeHint": "Date"}).status_code in (200, 201)
+    assert re.match(r"\w{3} Jan 02 2024 \d\d:\d\d:\d\d GMT[+-]\d{4}", props(aem, "/content/dl")["d"])
+
+
+def test_checkin_checkout(aem):
+    """§1.3: checkin/checkout answer 200 for an existing node, 404 for a missing one."""
+    aem.post("/content/ver", data={"x": "1"})
+    for op in ("checkout", "checkin"):
+        assert aem.post("/content/ver", data={":operation": op}).status_code == 200
+        assert aem.post("/content/nover", data={":operation": op}).status_code == 404
+
+
+def test_import_missing_parent_and_parameters(aem):
+    """§1.3: import answers 404 when the parent is missing and 412 when a required parameter is."""
+    r = aem.post("/content/no/parent", data={":operation": "import", ":contentType": "json", ":name": "x",
+                                             ":content": "{}"})
+    assert r.status_code == 404
+    assert aem.post("/content", data={":operation": "import", ":name": "x", ":content": "{}"}).status_code == 412
+    assert aem.post("/content", data={":operation": "import", ":contentType": "json"}).status_code == 412
+
+
+def test_redirect_to_another_host_is_refused(aem):
+    """§1.3: :redirect to another host is refused (the normal answer comes back); a trailing / appends
+    the node name."""
+    r = aem.post("/content/rh", data={"x": "1", ":redirect": "http://evil.example/x"})
+    assert r.status_code == 201 and r.headers["Location"] == "/content/rh"
+    r = aem.post("/content/rh2", data={"x": "1", ":redirect": "/done/"})
+    assert r.status_code == 302 and r.headers["Location"] == "/done/rh2"
+
+
+def test_error_answer_has_error_and_no_changes(aem):
+    """§1.5: on error the JSON carries error {class, message}, changes is [] and the title says
+    'Error while processing <path>'."""
+    r = aem.post_json("/content/err", data={"n": "notanumber", "n@TypeHint": "Long"})
+    j = r.json()
+    assert r.status_code == 500 and j["status.code"] == 500
+    assert j["changes"] == [] and set(j["error"]) == {"class", "message"}
+    assert j["title"] == "Error while processing /content/err"
