@@ -29,7 +29,7 @@ DIST_DIR   := $(BUILD_DIR)/dist
 # interpreters can be forced: make PYTHON311=/path/python3.11 PYTHON312=/path/python3.12
 export PYTHON311 PYTHON312
 
-# what ansible-test / the tools get: the venv first on PATH, no Galaxy look-ups, local collections only
+# what ansible-test / the tools get: the venv first on PATH, only the synced collection tree
 ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_ROOT)" \
               ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
 
