@@ -71,6 +71,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from .crypto_compat import not_after, not_before
 from .http_types import Request, Response, Stats
 from .inferred import value as inferred_value
 
@@ -361,8 +362,8 @@ class IMSApp:
             view["certificate_info"] = [
                 {
                     "subject": c.subject.rfc4514_string(),
-                    "not_before": c.not_valid_before_utc.isoformat(),
-                    "not_after": c.not_valid_after_utc.isoformat(),
+                    "not_before": not_before(c).isoformat(),
+                    "not_after": not_after(c).isoformat(),
                     "sha256": c.fingerprint(hashes.SHA256()).hex(),
                 }
                 for c in self._certs.get(client_id, [])
@@ -620,7 +621,7 @@ class IMSApp:
             return False
         now = datetime.fromtimestamp(self.now(), tz=timezone.utc)
         for cert in self._certs.get(integ["client_id"], []):
-            if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
+            if not (not_before(cert) <= now <= not_after(cert)):
                 continue
             key = cert.public_key()
             if not isinstance(key, rsa.RSAPublicKey):

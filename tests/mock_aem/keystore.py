@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from . import inferred, jcr
+from .crypto_compat import load_pem_certificates, not_after, not_before
 from .forms import Upload
 from .http_types import Request, Response
 from .sling_get import resolve
@@ -65,7 +66,7 @@ def _java_date(d: _dt.datetime) -> str:
 
 def load_certs(pem_or_der: bytes) -> List[x509.Certificate]:
     if b"-----BEGIN" in pem_or_der:
-        return x509.load_pem_x509_certificates(pem_or_der)
+        return load_pem_certificates(pem_or_der)
     return [x509.load_der_x509_certificate(pem_or_der)]
 
 
@@ -170,8 +171,8 @@ class KeyStores:
             for pem in e["chain"]:
                 c = x509.load_pem_x509_certificate(pem.encode("ascii"))
                 chain.append({"subject": _java_name(c.subject), "issuer": _java_name(c.issuer),
-                              "notBefore": _java_date(c.not_valid_before_utc),
-                              "notAfter": _java_date(c.not_valid_after_utc), "serialNumber": c.serial_number})
+                              "notBefore": _java_date(not_before(c)),
+                              "notAfter": _java_date(not_after(c)), "serialNumber": c.serial_number})
             aliases.append({"alias": alias, "entryType": e["type"], "algorithm": "RSA", "format": "PKCS#8",
                             "chain": chain})
         return {"aliases": aliases}
