@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ims-port", type=int, help="also serve the mock Adobe IMS on this port (0 = any free port)")
     p.add_argument("--bp-port", type=int,
                    help="also serve the mock Brand Portal on this port (needs --ims-port; 0 = any free port)")
+    p.add_argument("--ims-public-url", metavar="URL", action="append", default=[],
+                   help="another base URL under which clients reach the mock IMS, e.g. a mapped container "
+                        "port (repeatable): JWT aud and metascope claims built from it are accepted too. The "
+                        "IMS's own URL (and its 127.0.0.1/localhost URLs when --host is 0.0.0.0 or ::) and "
+                        "https://ims-na1.adobelogin.com always are")
     p.add_argument("--enforce-csrf", action="store_true",
                    help="require the CSRF-Token header on every authenticated write, not only from browsers")
     p.add_argument("--json-max-results", type=int, default=None,
@@ -48,6 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report bundles still starting (and the login page 503) for the first S seconds")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return p
+
+
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def local_urls(srv: Any) -> List[str]:
+    """URLs of a server as a client on this machine reaches it: its own URL, or the loopback
+    URLs when it listens on every address (``--host 0.0.0.0``)."""
+    if srv.host not in WILDCARD_HOSTS:
+        return [srv.url]
+    scheme = "https" if srv.tls else "http"
+    return ["%s://%s:%d" % (scheme, h, srv.port) for h in ("127.0.0.1", "localhost")]
 
 
 def _construct(cls: Any, **candidates: Any) -> Any:
@@ -95,7 +112,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             ims_app = ims_cls()
             ims_srv = proc.add(ims_app, args.host, args.ims_port, ctx, name="ims", key="ims", verbose=args.verbose)
             if hasattr(ims_app, "add_public_base_url"):
-                ims_app.add_public_base_url(ims_srv.url)
+                for url in [ims_srv.url] + local_urls(ims_srv) + list(args.ims_public_url):
+                    ims_app.add_public_base_url(url)
         if bp_cls is not None:
             bp_app = _construct(bp_cls, ims=ims_app)
             bp_srv = proc.add(bp_app, args.host, args.bp_port, ctx, name="bp", key="bp", verbose=args.verbose)
@@ -103,7 +121,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         for f in args.seed:
             with open(f, encoding="utf-8") as fh:
                 seeds.append(json.load(fh))
-        plugin_options = {"ims_url": ims_srv.url if ims_srv else None, "bp_url": bp_srv.url if bp_srv else None,
+        plugin_options = {"ims_url": local_urls(ims_srv)[0] if ims_srv else None,
+                          "bp_url": local_urls(bp_srv)[0] if bp_srv else None,
                           "ca_file": args.tls, "ims_app": ims_app, "bp_app": bp_app}
         authors = []
         for i in range(args.instances):

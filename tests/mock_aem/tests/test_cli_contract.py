@@ -200,3 +200,26 @@ def test_admin_api_on_every_port(tmp_path, mock_cli):
         assert r.status_code == 200 and r.json() == {"reset": True}
     assert requests.get(ims + "/__mock__/ims/integrations/" + CID).status_code == 404
     assert requests.get(bp + "/__mock__/tenants/acme").status_code == 404
+
+
+def test_wildcard_host_and_ims_public_url(mock_cli):
+    """--host 0.0.0.0 (the container's ENTRYPOINT): the IMS accepts aud/metascopes built from its
+    loopback URLs; --ims-public-url adds the URL clients use through a mapped port (adobe-ims.md §6:
+    the claims must name the IMS environment being called, any other is refused)."""
+    cli = mock_cli("--host", "0.0.0.0", "--port", "0", "--ims-port", "0",
+                   "--ims-public-url", "http://mock-ims.example:14580/")
+    port = cli.ports["ims"]
+    ims = "http://127.0.0.1:%s" % port
+    kp = make_keypair()
+    assert requests.post(ims + "/__mock__/ims/integrations", json=_integration(kp)).status_code == 201
+
+    def exchange(base):
+        claims = jwt_claims(CID, ORG, TECH, exp=int(time.time()) + 300, base=base)
+        return requests.post(ims + "/ims/exchange/jwt", data={"client_id": CID, "client_secret": "s3cr3t",
+                                                              "jwt_token": sign_jwt(kp.key, claims)})
+
+    for base in (ims, "http://localhost:%s" % port, "http://mock-ims.example:14580",
+                 "https://ims-na1.adobelogin.com"):
+        assert exchange(base).status_code == 200, base
+    r = exchange("http://elsewhere.example:14580")
+    assert r.status_code == 400 and r.json()["error"] == "invalid_client"
