@@ -19,7 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m tests.mock_aem",
         description="Mock AEM author instance(s), Adobe IMS and Brand Portal for the aemtools.brand_portal tests. "
-                    "Prints one line 'mock-aem ready: aem=PORT[,PORT...] [ims=PORT] [bp=PORT]' when listening.")
+                    "Prints one line 'mock-aem ready: aem=PORT[,PORT...] [ims=PORT] [bp=PORT] scheme=http|https "
+                    "version=X.Y.Z.W' when listening, and 'mock-aem stopped' after SIGTERM/SIGINT (exit 0). "
+                    "See tests/mock_aem/README.md.")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=4502,
                    help="port of the first author instance (default 4502; 0 = any free port)")

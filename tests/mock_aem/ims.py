@@ -468,7 +468,7 @@ class IMSApp:
     def issued_tokens(self) -> List[Dict[str, Any]]:
         with self._lock:
             return [
-                {k: copy.deepcopy(v) for k, v in rec.items() if k != "token"}
+                {k: copy.deepcopy(v) for k, v in rec.items() if k not in ("token", "seq")}
                 for rec in sorted(self._tokens.values(), key=lambda r: (r["created_at"], r["seq"]))
             ]
 

@@ -411,7 +411,7 @@ def test_cli_help():
     assert r.returncode == 0
     for opt in ("--host", "--port", "--instances", "--aem-version", "--admin-password", "--tls", "--state-file",
                 "--ims-port", "--bp-port", "--enforce-csrf", "--json-max-results", "--seed",
-                "--ready-after-requests", "--ready-after-seconds", "--verbose"):
+                "--ready-after-requests", "--ready-after-seconds", "--verbose", "--ims-public-url"):
         assert opt in r.stdout
 
 
