@@ -49,7 +49,7 @@ options:
     type: int
     default: 3
 notes:
-  - The returned RV(access_token) is a secret. Set C(no_log: true) on the task, or at least never print the
+  - The returned RV(access_token) is a secret. Set C(no_log=true) on the task, or at least never print the
     registered variable.
   - IMS errors are explained in terms of what to fix (wrong secret, certificate not registered, missing API in the
     project, ...); the client secret, the private key and the token never appear in results or messages.
