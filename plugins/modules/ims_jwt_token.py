@@ -60,7 +60,7 @@ options:
   metascopes:
     description:
       - Metascopes of the credential, as names (V(ent_brand_portal_sdk)) or full claim URLs.
-      - Each becomes the claim C(<ims_url>/s/<name>: true).
+      - Each becomes the claim C(<ims_url>/s/<name>) with the value V(true).
     type: list
     elements: str
     default: [ent_brand_portal_sdk]
