@@ -417,6 +417,10 @@ class AuthorApp:
             r = console.handle(self, request)
             if r is not None:
                 return r
+        if p.startswith("/libs/granite/security/"):
+            r = keystore.truststore_handle(self, request)
+            if r is not None:
+                return r
         if ".ks." in p:
             r = keystore.handle(self, request)
             if r is not None:

@@ -376,6 +376,22 @@ INFERRED: Dict[str, Inferred] = {
         "Answer of .ks.html operations: INFERRED 200 with a small HTML page (status only verified: the "
         "reference allows 200 or 201).",
     ),
+    "aem.truststore_path": Inferred(
+        "/etc/truststore/truststore.p12",
+        "Repository location of the global truststore: §8 VERIFIES only its HTTP endpoints "
+        "(/libs/granite/security/truststore.json, /libs/granite/security/post/truststore); the node is "
+        "INFERRED from a standard AEM 6.x install (stored as the mock JSON keystore, aem.keystore_format).",
+    ),
+    "aem.truststore_missing_body": Inferred(
+        {"aliases": [], "exists": False},
+        "truststore.json before the truststore exists: §8 VERIFIES the shape {\"aliases\": [...], "
+        "\"exists\": ...}; the empty-alias answer for a missing store is INFERRED.",
+    ),
+    "aem.truststore_alias_format": Inferred(
+        "certalias___%d",
+        "Alias AEM gives a certificate added to the truststore (the POST carries no alias): INFERRED "
+        "'certalias___<epoch ms>' as the truststore UI shows them.",
+    ),
     "aem.crypto_cipher": Inferred(
         "AES-GCM, random IV, hex",
         "Crypto: \"{\" + 64+ hex chars + \"}\" is VERIFIED; the cipher is mock-only (AES-GCM, random IV), "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import time
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from cryptography import x509
@@ -237,6 +238,137 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
             ks.set_password(user, form.text("currentPassword") or "", form.text("newPassword") or "")
         else:
             raise KeyStoreError("No keystore operation in the request")
+    except KeyStoreError as e:
+        return error_page(inferred.value("aem.keystore_error_status"), str(e), request.path)
+    app.write()
+    return Response.html(inferred.value("aem.keystore_ok_status"), _page("OK"))
+
+
+# ------------------------------------------------------------------ global truststore (§8, SWAGGER-AEM)
+
+TRUSTSTORE_JSON = "/libs/granite/security/truststore.json"
+TRUSTSTORE_POST = "/libs/granite/security/post/truststore"
+
+
+class TrustStore:
+    """The global truststore: trusted certificates only, stored like a user keystore (a mock JSON
+    document in an ``nt:file``) at the INFERRED path ``aem.truststore_path``."""
+
+    def __init__(self, app: "AuthorApp") -> None:
+        self.app = app
+
+    @staticmethod
+    def path() -> str:
+        return inferred.value("aem.truststore_path")
+
+    def get(self) -> Optional[Dict[str, Any]]:
+        p = self.app.repo.get_property(self.path() + "/jcr:content", "jcr:data")
+        return None if p is None else json.loads(p.value.decode("utf-8"))
+
+    def _save(self, ts: Dict[str, Any]) -> None:
+        repo = self.app.repo
+        path = self.path()
+        with repo.lock:
+            if not repo.exists(path):
+                repo.ensure(jcr.split_path(path)[0], "sling:Folder")
+                repo.create(path, "nt:file")
+                repo.create(path + "/jcr:content", "nt:resource")
+                repo.set_property(path + "/jcr:content", "jcr:mimeType", "application/x-pkcs12")
+            repo.set_property(path + "/jcr:content", "jcr:data", json.dumps(ts).encode("utf-8"), "Binary")
+            repo.set_property(path + "/jcr:content", "jcr:lastModified", jcr.now(), "Date")
+
+    def create(self, password: str) -> None:
+        if self.get() is not None:
+            raise KeyStoreError("TrustStore already exists")
+        self._save({"format": inferred.value("aem.keystore_format"), "password": password, "entries": {}})
+
+    def _require(self) -> Dict[str, Any]:
+        ts = self.get()
+        if ts is None:
+            raise KeyStoreError("TrustStore not initialized")
+        return ts
+
+    def add_certificate(self, pem: str, alias: Optional[str] = None) -> str:
+        ts = self._require()
+        if alias is None:
+            n = int(time.time() * 1000)
+            while inferred.value("aem.truststore_alias_format") % n in ts["entries"]:
+                n += 1
+            alias = inferred.value("aem.truststore_alias_format") % n
+        ts["entries"][alias] = {"type": "trustedCert", "cert": pem}
+        self._save(ts)
+        return alias
+
+    def remove_alias(self, alias: str) -> bool:
+        ts = self._require()
+        if ts["entries"].pop(alias, None) is None:
+            return False
+        self._save(ts)
+        return True
+
+    def set_password(self, current: str, new: str) -> None:
+        ts = self._require()
+        if ts["password"] != current:
+            raise KeyStoreError("Keystore was tampered with, or password was incorrect")
+        ts["password"] = new
+        self._save(ts)
+
+    def certificates_pem(self) -> List[str]:
+        ts = self.get()
+        return [] if ts is None else [e["cert"] for e in ts["entries"].values()]
+
+    def info(self) -> Dict[str, Any]:
+        ts = self.get()
+        if ts is None:
+            return dict(inferred.value("aem.truststore_missing_body"))
+        aliases = []
+        for alias, e in ts["entries"].items():
+            c = x509.load_pem_x509_certificate(e["cert"].encode("ascii"))
+            aliases.append({"alias": alias, "entryType": "trustedCertificate", "subject": _java_name(c.subject),
+                            "issuer": _java_name(c.issuer), "notBefore": _java_date(not_before(c)),
+                            "notAfter": _java_date(not_after(c)), "serialNumber": c.serial_number})
+        return {"aliases": aliases, "exists": True}
+
+
+def truststore_handle(app: "AuthorApp", request: Request) -> Optional[Response]:
+    """``GET /libs/granite/security/truststore.json``; ``POST /libs/granite/security/post/truststore``
+    with ``newPassword``/``rePassword`` (create), multipart ``certificate`` (add; ``keyStoreType=jks``
+    accepted), ``removeAlias`` (remove) or ``currentPassword`` + new ones (change the password)."""
+    from .aem import error_page
+
+    ts = TrustStore(app)
+    if request.path == TRUSTSTORE_JSON:
+        if request.method not in ("GET", "HEAD"):
+            return error_page(405, "Method %s not supported" % request.method, request.path)
+        return Response.json(200, ts.info())
+    if request.path != TRUSTSTORE_POST:
+        return None
+    if request.method != "POST":
+        return error_page(405, "Method %s not supported" % request.method, request.path)
+    form = app.form(request)
+    try:
+        if form.get("removeAlias") is not None:
+            for alias in form.getall("removeAlias"):
+                ts.remove_alias(alias if isinstance(alias, str) else alias.text())
+        elif form.get("certificate") is not None:
+            up = form.get("certificate")
+            data = up.content if isinstance(up, Upload) else up.encode("latin-1")
+            try:
+                certs = load_certs(data)
+            except Exception as e:
+                raise KeyStoreError("Cannot read certificate: %s" % e)
+            for c in certs:
+                ts.add_certificate(_pem_cert(c))
+        elif form.get("newPassword") is not None:
+            new, re_ = form.text("newPassword") or "", form.text("rePassword") or ""
+            if not new or new != re_:
+                raise KeyStoreError("Passwords do not match or are empty")
+            if form.get("currentPassword") is not None:
+                ts.set_password(form.text("currentPassword") or "", new)
+            else:
+                ts.create(new)
+        else:
+            raise KeyStoreError("No truststore operation in the request")
     except KeyStoreError as e:
         return error_page(inferred.value("aem.keystore_error_status"), str(e), request.path)
     app.write()

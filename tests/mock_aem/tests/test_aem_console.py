@@ -208,3 +208,30 @@ def test_configmgr_unbind_and_invalid_pid(aem):
     assert r.status_code == 200 and r.json() == {"status": True}
     r = aem.post(CM + "/bad<pid", data={"apply": "true", "propertylist": "a", "a": "b"})
     assert r.status_code == 500
+
+
+def test_global_truststore(aem):
+    """§8 (SWAGGER-AEM): GET /libs/granite/security/truststore.json {"aliases": [...], "exists"};
+    POST /libs/granite/security/post/truststore creates it (newPassword/rePassword), adds a
+    multipart certificate (keyStoreType=jks), removes an alias (removeAlias); auth required."""
+    ts_json, ts_post = "/libs/granite/security/truststore.json", "/libs/granite/security/post/truststore"
+    assert aem.anon("GET", ts_json).status_code == 401
+    assert aem.get(ts_json).json()["exists"] is False
+    r = aem.post(ts_post, files={"newPassword": (None, "pw"), "rePassword": (None, "pw")})
+    assert r.status_code == 200
+    assert aem.get(ts_json).json() == {"aliases": [], "exists": True}
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = self_signed(key, "mock-aem test CA")
+    w = aem.stats()["writes"]
+    r = aem.post(ts_post, files={"certificate": ("ca.pem", cert.public_bytes(serialization.Encoding.PEM)),
+                                 "keyStoreType": (None, "jks")})
+    assert r.status_code == 200 and aem.stats()["writes"] == w + 1
+    j = aem.get(ts_json).json()
+    a = j["aliases"][0]
+    assert j["exists"] is True and len(j["aliases"]) == 1
+    assert {"alias", "entryType", "subject", "issuer", "notBefore", "notAfter", "serialNumber"} <= set(a)
+    assert a["subject"] == "CN=mock-aem test CA" and a["serialNumber"] == cert.serial_number
+    assert aem.post(ts_post, data={"removeAlias": a["alias"]}).status_code == 200
+    assert aem.get(ts_json).json()["aliases"] == []
+    # creating it twice fails
+    assert aem.post(ts_post, data={"newPassword": "pw", "rePassword": "pw"}).status_code == 500
