@@ -103,6 +103,8 @@ _ROUTINE_LINE = re.compile(r"^(Create new HttpClient|adding header:|\* HTTP Vers
                            r"Transfer succeeded|Replication test succeeded)")
 _FAILED_VERDICT = "Replication test failed"
 _TAG = re.compile(r"<[^>]+>")
+_PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.S | re.I)
+_HEAD = re.compile(r"<head[^>]*>.*?</head>", re.S | re.I)
 LOG_LIMIT = 100
 
 
@@ -525,10 +527,11 @@ class QueueTimeoutError(AemError):
 
 
 def validate_wait(timeout, interval):
+    """The module options are wait_timeout and wait_interval (timeout is the connection's request timeout)."""
     if interval is None or interval <= 0:
-        raise AemInputError("option interval: %r is not positive; expected seconds, e.g. 5" % (interval,))
+        raise AemInputError("option wait_interval: %r is not positive; expected seconds, e.g. 5" % (interval,))
     if timeout is None or timeout < 0:
-        raise AemInputError("option timeout: %r is negative; expected seconds, e.g. 300" % (timeout,))
+        raise AemInputError("option wait_timeout: %r is negative; expected seconds, e.g. 300" % (timeout,))
 
 
 def wait_until_idle(client, agents, timeout, interval, first=5, clock=time.monotonic, sleep=time.sleep):
@@ -562,10 +565,14 @@ def wait_until_idle(client, agents, timeout, interval, first=5, clock=time.monot
 # -- Test Connection ----------------------------------------------------------------------------------
 
 def log_lines(body):
-    """The lines of a Test Connection answer: an HTML page around a ``<pre>`` log (§5.3)."""
+    """The lines of a Test Connection answer: an HTML page around a ``<pre>`` log (§5.3); without a
+    ``<pre>``, the text of the whole page without its ``<head>``."""
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
-    text = html.unescape(_TAG.sub("\n", body or ""))
+    body = body or ""
+    pre = _PRE.search(body)
+    text = pre.group(1) if pre else _HEAD.sub("", body)
+    text = html.unescape(_TAG.sub("\n", text))
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 

@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Polls the queues of the selected classic replication agents (C(<agent>/jcr:content.queue.json)) until every
     one is empty and not blocked, for example before an upgrade deletes and re-creates the Brand Portal agents.
-  - When O(timeout) passes first, the task fails and names each agent that is still busy with its number of
+  - When O(wait_timeout) passes first, the task fails and names each agent that is still busy with its number of
     queued items and the first of their paths.
   - Without a filter, every agent of O(runmode) is waited for.
   - Changes nothing; the task never reports a change.
@@ -31,12 +31,13 @@ attributes:
   diff_mode:
     support: none
 options:
-  timeout:
+  wait_timeout:
     description:
       - Seconds to wait at most. V(0) checks once.
+      - O(timeout) is the time one HTTP request may take, as for every module of the collection.
     type: int
     default: 300
-  interval:
+  wait_interval:
     description:
       - Seconds between two polls.
     type: float
@@ -61,13 +62,13 @@ EXAMPLES = r"""
     username: "{{ aem_username }}"
     password: "{{ aem_password }}"
     transport_uri_prefix: https://acme.brand-portal.adobe.com
-    timeout: 600
-    interval: 10
+    wait_timeout: 600
+    wait_interval: 10
 
 - name: Wait for the default publish agent only
   aemtools.brand_portal.aem_replication_queue_wait:
     names: [publish]
-    timeout: 120
+    wait_timeout: 120
 """
 
 RETURN = r"""
@@ -135,8 +136,8 @@ def argument_spec():
     spec = aem_argument_spec()
     spec.update(selection_argument_spec())
     spec.update(
-        timeout=dict(type="int", default=300),
-        interval=dict(type="float", default=5.0),
+        wait_timeout=dict(type="int", default=300),
+        wait_interval=dict(type="float", default=5.0),
         queue_items=dict(type="int", default=5),
     )
     return spec
@@ -147,7 +148,7 @@ def main():
     params = module.params
     try:
         validate_selection(params)
-        validate_wait(params["timeout"], params["interval"])
+        validate_wait(params["wait_timeout"], params["wait_interval"])
         if params["queue_items"] < 0:
             raise AemInputError("option queue_items: %d is negative; expected 0 or more" % params["queue_items"])
         client = new_client(module)
@@ -158,7 +159,7 @@ def main():
         if not agents:
             module.warn("No replication agent matches the selection (%s); nothing to wait for"
                         % selection_text(params))
-        queues, polls, elapsed = wait_until_idle(client, agents, params["timeout"], params["interval"],
+        queues, polls, elapsed = wait_until_idle(client, agents, params["wait_timeout"], params["wait_interval"],
                                                  first=params["queue_items"])
     except QueueTimeoutError as error:
         fail_from(module, error, busy=error.busy, changed=False)

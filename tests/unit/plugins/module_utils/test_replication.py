@@ -440,7 +440,7 @@ def test_wait_with_zero_timeout_checks_once():
     assert "0 items, blocked" in str(info.value)
 
 
-@pytest.mark.parametrize("timeout, interval, option", [(10, 0, "option interval"), (-1, 5, "option timeout")])
+@pytest.mark.parametrize("timeout, interval, option", [(10, 0, "option wait_interval"), (-1, 5, "option wait_timeout")])
 def test_wait_rejects_bad_timing(timeout, interval, option):
     client, session = fake([])
     with pytest.raises(AemInputError) as info:
@@ -473,6 +473,7 @@ def test_connection_success():
     result = run_test_connection(client, Agent("author", "publish", {}))
     assert session.calls[0]["url"].endswith(ROOT + "/publish.test.html")
     assert result["success"] is True and result["reason"] == []
+    assert result["log"][0] == "22.11.2026 08:14:30 - Create new HttpClient for Default Agent"
     assert result["log"][-1] == "Replication test succeeded"
 
 
@@ -497,6 +498,11 @@ def test_connection_auth_error_fails_the_task():
     client = fake_client([FakeResponse(401, "no")])
     with pytest.raises(AemAuthError):
         run_test_connection(client, Agent("author", "bp_agent", {}))
+
+
+def test_log_lines_without_pre_skip_the_head():
+    assert log_lines("<html><head><title>T</title></head><body><p>Agent &quot;x&quot; failed</p></body></html>") == [
+        'Agent "x" failed']
 
 
 def test_reason_lines_fall_back_to_the_last_lines():
