@@ -21,7 +21,8 @@ REDACTED = "<redacted>"
 # and PEM private keys.
 _PATTERNS = (
     re.compile(r"(?i)(authorization\s*[:=]\s*)(basic|bearer)\s+[A-Za-z0-9._~+/=-]+"),
-    re.compile(r"(?i)((?:password|passwd|secret|client_secret|clientSecret|access_token|refresh_token|"
+    # (not after "invalid_": IMS's error code "invalid_token: <description>" is no credential)
+    re.compile(r"(?i)((?<!invalid_)(?:password|passwd|secret|client_secret|clientSecret|access_token|refresh_token|"
                r"transportPassword|token|private_key|keyPassword|keyStorePass)"
                r"[\"']?\s*[:=]\s*[\"']?)([^\"'&\s,;}<]+)"),
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
