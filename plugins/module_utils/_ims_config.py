@@ -1,0 +1,1001 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aemtools contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
+# collections.
+"""Adobe IMS configurations of AEM 6.5: OSGi configurations written through the Felix configMgr,
+and the key pair in the keystore of the ``brandportal-imsconfig-service`` user.
+
+An IMS configuration is a pair of OSGi factory configurations (``aem-http-api.md`` §7.2): a token
+*provider* (``com.adobe.granite.auth.oauth.accesstoken.provider``) holding the title, client id,
+claims or scopes and key pair alias, and a request *customizer*
+(``...IMSAccessTokenRequestCustomizerImpl``) holding the client secret, linked by
+``token.request.customizer.type`` = ``customizer.type``.
+
+configMgr semantics (§9.1, VERIFIED) that shape this module:
+
+* ``<pid>.json`` answers an array, ``[]`` when the PID has no configuration;
+* an update must name EVERY property in ``propertylist``: the ones not named are removed, so the
+  properties this module does not manage are read and sent back unchanged;
+* Password properties read as ``unmodified``, and sending ``unmodified`` keeps the stored value:
+  the client secret can never be compared, only written (policy ``on_create`` | ``always``);
+* a factory instance is created at ``[Temporary PID replaced by real PID upon save]`` and the
+  302 ``Location`` names the new PID; ``apply=1&delete=1`` deletes.
+
+Everything else follows ``_jcr_node``: read -> normalise -> compare -> diff -> check-mode gate ->
+write -> re-read and verify.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import traceback
+import uuid
+from datetime import datetime, timezone
+from urllib.parse import unquote, urlsplit
+
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import validate_url
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
+    AemError,
+    AemInputError,
+    AemUnexpectedResponseError,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
+    BRAND_PORTAL_METASCOPE,
+    DEFAULT_IMS_URL,
+    ORG_SUFFIX,
+    TECHNICAL_ACCOUNT_SUFFIX,
+    ims_hint,
+    metascope_claim,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
+
+CRYPTOGRAPHY_IMPORT_ERROR = None
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+except ImportError:  # pragma: no cover - exercised through missing_required_lib
+    x509 = serialization = None
+    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+
+# -- configMgr (aem-http-api.md 9.1, VERIFIED) ------------------------------------------------------
+
+CONFIG_MGR = "/system/console/configMgr"
+TEMP_PID = "[Temporary PID replaced by real PID upon save]"
+PASSWORD_MASK = "unmodified"
+PASSWORD_TYPE = 12
+RESERVED_NAMES = ("action", "apply", "delete", "propertylist")
+_CONFIG_DATA = re.compile(r"\bconfigData\s*=\s*")
+
+# -- IMS configuration properties (aem-http-api.md 7.2, VERIFIED names) -----------------------------
+
+P_NAME = "name"
+P_TITLE = "auth.token.provider.title"
+P_CLAIMS = "auth.token.provider.default.claims"
+P_ENDPOINT = "auth.token.provider.endpoint"
+P_TOKEN_REQUEST = "auth.access.token.request"
+P_ALIAS = "auth.token.provider.keypair.alias"
+P_CLIENT_ID = "auth.token.provider.client.id"
+P_SCOPE = "auth.token.provider.scope"
+P_CUSTOMIZER = "token.request.customizer.type"
+P_VALIDATOR = "auth.token.validator.type"
+P_GRANTS = "auth.token.provider.authorization.grants"
+P_ORG = "auth.token.provider.orgId"
+C_SECRET = "auth.ims.client.secret"
+C_TYPE = "customizer.type"
+
+GRANT_CLIENT_CREDENTIALS = "client_credentials"  # adobe-ims.md 4.6 (VERIFIED)
+# Properties that belong to one credential type only: switching type removes the other's.
+JWT_ONLY = (P_ALIAS,)
+OAUTH_ONLY = (P_GRANTS, P_ORG, P_SCOPE)
+CREDENTIAL_TYPES = ("oauth", "jwt")
+SECRET_UPDATE_CHOICES = ("on_create", "always")
+NAME_ON_CREATE = "<generated>"
+# Provider properties whose names look secret (is_secret_name) but whose values are not.
+NOT_SECRET = ("auth.access.token.request", "auth.token.provider.reuse.access.token")
+
+_CLAIM = re.compile(r'^\s*"?(?P<key>.+?)"?\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|true|false|-?\d+(?:\.\d+)?)\s*$')
+_ERROR_CODE = re.compile(r"\b(invalid_client|invalid_token|invalid_scope|invalid_jti|unauthorized_client)\b")
+
+
+# ==================================================================================================
+# configMgr client
+# ==================================================================================================
+
+class OsgiConfig(object):
+    """One configuration as configMgr shows it: the properties that are SET, and every property's type."""
+
+    def __init__(self, pid, factory_pid=None, properties=None, types=None, bundle_location=None):
+        self.pid = pid
+        self.factory_pid = factory_pid
+        self.properties = dict(properties or {})
+        self.types = dict(types or {})
+        self.bundle_location = bundle_location
+
+    @classmethod
+    def from_console(cls, obj):
+        """From one configMgr JSON object; unset properties (``is_set: false``, shown with their
+        default) and empty passwords are left out."""
+        props, types = {}, {}
+        for name, entry in (obj.get("properties") or {}).items():
+            if not isinstance(entry, dict):
+                continue
+            types[name] = entry.get("type")
+            if entry.get("is_set") is False:
+                continue
+            if "values" in entry:
+                value = list(entry.get("values") or [])
+            elif "value" in entry:
+                value = entry.get("value")
+            else:
+                continue
+            if types[name] == PASSWORD_TYPE and value in (None, ""):
+                continue
+            props[name] = value
+        return cls(obj.get("pid"), obj.get("factoryPid"), props, types, obj.get("bundle_location"))
+
+    def is_password(self, name):
+        return self.types.get(name) == PASSWORD_TYPE
+
+
+def config_path(pid):
+    return "%s/%s" % (CONFIG_MGR, pid)
+
+
+def _json_body(client, response, attempted):
+    try:
+        return response.json()
+    except ValueError:
+        raise AemUnexpectedResponseError("the answer is not JSON", **client.error_kwargs(response, attempted))
+
+
+def read_config(client, pid):
+    """The configuration of ``pid``, or None when it has none (configMgr answers ``[]``)."""
+    attempted = "read OSGi configuration %s" % pid
+    response = client.get(config_path(pid) + ".json", attempted)
+    data = _json_body(client, response, attempted)
+    if isinstance(data, list):
+        if not data:
+            return None
+        data = data[0]
+    if not isinstance(data, dict) or not isinstance(data.get("properties", {}), dict):
+        raise AemUnexpectedResponseError("the answer is not a configMgr configuration object",
+                                         **client.error_kwargs(response, attempted))
+    config = OsgiConfig.from_console(data)
+    config.pid = config.pid or pid
+    return config
+
+
+def parse_config_data(html):
+    """The ``configData = {...};`` object of the configMgr HTML page (§9.1)."""
+    match = _CONFIG_DATA.search(html or "")
+    if not match:
+        raise ValueError("no configData in the page")
+    data, _end = json.JSONDecoder().raw_decode(html, match.end())
+    if not isinstance(data, dict):
+        raise ValueError("configData is not an object")
+    return data
+
+
+def list_factory_instances(client, factory_pid):
+    """PIDs of the configurations of ``factory_pid``, from the configMgr page's configData."""
+    attempted = "list the configurations of %s" % factory_pid
+    response = client.get(CONFIG_MGR, attempted)
+    try:
+        data = parse_config_data(response.text)
+    except ValueError as exc:
+        raise AemUnexpectedResponseError("the configMgr page has no readable configData (%s)" % exc,
+                                         **client.error_kwargs(response, attempted))
+    return sorted(str(entry.get("id")) for entry in data.get("pids") or []
+                  if isinstance(entry, dict) and entry.get("fpid") == factory_pid and entry.get("id"))
+
+
+def _text(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def config_form(properties, location=None, factory_pid=None):
+    """configMgr form fields that leave the configuration holding exactly ``properties``.
+
+    ``propertylist`` names every property (those not named are removed, §9.1); lists repeat their
+    field; names that collide with the form's own fields are sent as ``$name``.
+    """
+    fields = [("apply", "true"), ("action", "ajaxConfigManager")]
+    if factory_pid:
+        fields.append(("factoryPid", factory_pid))
+    if location:
+        fields.append(("$location", location))
+    names = sorted(properties)
+    fields.append(("propertylist", ",".join(names)))
+    for name in names:
+        field = "$" + name if name in RESERVED_NAMES else name
+        value = properties[name]
+        for item in (value if isinstance(value, (list, tuple)) else [value]):
+            fields.append((field, _text(item)))
+    return fields
+
+
+def _header(response, name):
+    for key, value in (response.headers or {}).items():
+        if key.lower() == name.lower():
+            return value
+    return None
+
+
+def update_config(client, pid, properties, location=None):
+    """Replace the configuration of ``pid`` by ``properties`` (the FULL list)."""
+    client.post(config_path(pid), "update OSGi configuration %s" % pid, data=config_form(properties, location),
+                expected=(200, 302), idempotent=True)
+
+
+def create_factory_config(client, factory_pid, properties):
+    """Create a configuration of ``factory_pid``; returns the PID AEM generated (302 ``Location``)."""
+    attempted = "create an OSGi configuration of %s" % factory_pid
+    response = client.post(config_path(TEMP_PID), attempted,
+                           data=config_form(properties, factory_pid=factory_pid), expected=(200, 302))
+    location = _header(response, "Location") or ""
+    pid = unquote(location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1])
+    if pid.endswith(".json"):
+        pid = pid[:-5]
+    if not pid.startswith(factory_pid + "."):
+        raise AemUnexpectedResponseError("no Location naming the new configuration (%s.<id>) in the answer"
+                                         % factory_pid, **client.error_kwargs(response, attempted))
+    return pid
+
+
+def delete_config(client, pid):
+    client.post(config_path(pid), "delete OSGi configuration %s" % pid, data=[("apply", "1"), ("delete", "1")],
+                expected=(200,), idempotent=True)
+
+
+# ==================================================================================================
+# What the user asks for, and what AEM holds
+# ==================================================================================================
+
+def format_claim(key, value):
+    """``<claim-key>:<claim-value>``, string values in double quotes (the metatype's own description)."""
+    return "%s:%s" % (key, json.dumps(value))
+
+
+def parse_claim(entry):
+    """``aud:"https://..."`` -> ``("aud", "https://...")``; ``https://h/s/x:true`` -> ``(key, True)``;
+    also accepts the quoted-key form ``"iss" : "..."``.  None when unreadable."""
+    match = _CLAIM.match(str(entry or ""))
+    if not match:
+        return None
+    return match.group("key").strip(), json.loads(match.group("value"))
+
+
+def claims_dict(entries):
+    out = {}
+    for entry in entries if isinstance(entries, (list, tuple)) else [entries]:
+        if entry in (None, ""):
+            continue
+        parsed = parse_claim(entry)
+        if parsed is None:
+            out["<unreadable> %s" % entry] = True
+        else:
+            out[parsed[0]] = parsed[1]
+    return out
+
+
+def _scopes(value):
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    return [s.strip() for s in items if str(s).strip()]
+
+
+def normalise(name, value):
+    """A comparable form of one property value: claims as a mapping, scopes as a sorted list, the
+    rest as text (configMgr shows numbers and booleans natively, AEM stores what it parsed)."""
+    if value is None or value == "" or value == []:
+        return None
+    if name == P_CLAIMS:
+        return claims_dict(value)
+    if name == P_SCOPE:
+        return sorted(_scopes(value))
+    if isinstance(value, (list, tuple)):
+        return [_text(v) for v in value]
+    return _text(value)
+
+
+class ImsRequest(object):
+    """The module options that describe one IMS configuration; None means "keep what AEM holds"."""
+
+    def __init__(self, title, credential_type="oauth", authorization_server=DEFAULT_IMS_URL, api_key=None,
+                 client_secret=None, client_secret_update="on_create", org_id=None, technical_account_id=None,
+                 metascopes=None, scopes=None, keypair_alias=None, private_key=None, certificate=None,
+                 keystore_password=None):
+        self.title = title
+        self.credential_type = credential_type
+        self.authorization_server = (authorization_server or DEFAULT_IMS_URL).rstrip("/")
+        self.api_key = api_key
+        self.client_secret = client_secret
+        self.client_secret_update = client_secret_update
+        self.org_id = org_id
+        self.technical_account_id = technical_account_id
+        self.metascopes = metascopes
+        self.scopes = scopes
+        self.keypair_alias = keypair_alias
+        self.private_key = private_key
+        self.certificate = certificate
+        self.keystore_password = keystore_password
+        # filled by validate(): parsed key pair
+        self.key = None
+        self.cert = None
+
+    @property
+    def jwt(self):
+        return self.credential_type == "jwt"
+
+    def secrets(self):
+        return [s for s in (self.client_secret, self.private_key, self.keystore_password) if s]
+
+    def validate(self):
+        """Input errors, before any request; each names the option to fix."""
+        if not (self.title or "").strip():
+            raise AemInputError("option title: empty; expected the configuration's title, e.g. Brand Portal")
+        if self.credential_type not in CREDENTIAL_TYPES:
+            raise AemInputError("option credential_type: %r; expected one of %s"
+                                % (self.credential_type, ", ".join(CREDENTIAL_TYPES)))
+        if self.client_secret_update not in SECRET_UPDATE_CHOICES:
+            raise AemInputError("option client_secret_update: %r; expected one of %s"
+                                % (self.client_secret_update, ", ".join(SECRET_UPDATE_CHOICES)))
+        problem = validate_url("authorization_server", self.authorization_server, DEFAULT_IMS_URL)
+        if problem:
+            raise AemInputError(problem)
+        if urlsplit(self.authorization_server).path not in ("", "/"):
+            raise AemInputError("option authorization_server: %r has a path; expected only scheme and host, such "
+                                "as %s (AEM builds the token URL from the host)"
+                                % (self.authorization_server, DEFAULT_IMS_URL))
+        for option in ("api_key", "client_secret", "keypair_alias"):
+            value = getattr(self, option)
+            if value is not None and (not value.strip() or value != value.strip()):
+                raise AemInputError("option %s: empty or surrounded by spaces; expected the value from the Adobe "
+                                    "Developer Console" % option)
+        if self.keypair_alias is not None and re.search(r"[/\\,\s]", self.keypair_alias):
+            raise AemInputError("option keypair_alias: %r; expected a plain alias such as brandportal (no spaces, "
+                                "commas or slashes)" % self.keypair_alias)
+        if self.org_id is not None and not self.org_id.endswith(ORG_SUFFIX):
+            raise AemInputError("option org_id: %r does not end with %s; expected the organization ID from the "
+                                "Adobe Developer Console" % (self.org_id, ORG_SUFFIX))
+        if self.technical_account_id is not None and not self.technical_account_id.endswith(TECHNICAL_ACCOUNT_SUFFIX):
+            raise AemInputError("option technical_account_id: %r does not end with %s; expected the technical account "
+                                "ID from the Adobe Developer Console" % (self.technical_account_id,
+                                                                         TECHNICAL_ACCOUNT_SUFFIX))
+        if self.jwt:
+            if self.scopes is not None:
+                raise AemInputError("option scopes: only for credential_type=oauth; a JWT credential uses metascopes")
+            if self.metascopes is not None and not _scopes(self.metascopes):
+                raise AemInputError("option metascopes: empty; expected at least one, e.g. %s" % BRAND_PORTAL_METASCOPE)
+            if self.metascopes is None:
+                self.metascopes = [BRAND_PORTAL_METASCOPE]
+            self.metascopes = _scopes(self.metascopes)
+        else:
+            for option in ("technical_account_id", "metascopes", "keypair_alias", "private_key", "certificate"):
+                if getattr(self, option) is not None:
+                    raise AemInputError("option %s: only for credential_type=jwt; an OAuth Server-to-Server credential "
+                                        "needs no key pair or technical account" % option)
+            if self.scopes is not None:
+                if not _scopes(self.scopes):
+                    raise AemInputError("option scopes: empty; expected the scopes of the OAuth credential, e.g. "
+                                        "[openid, AdobeID]")
+                self.scopes = _scopes(self.scopes)
+        if (self.private_key is None) != (self.certificate is None):
+            raise AemInputError("options private_key and certificate: give both (bring your own key pair) or neither "
+                                "(AEM generates the key pair)")
+        if self.private_key is not None:
+            if self.keypair_alias is None:
+                raise AemInputError("option keypair_alias: required with private_key and certificate")
+            self.key, self.cert = load_key_pair(self.private_key, self.certificate)
+
+
+def load_key_pair(private_key_pem, certificate_pem):
+    """The key and certificate of a bring-your-own pair; they must belong together."""
+    from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import load_private_key
+
+    key = load_private_key(private_key_pem, option="private_key")
+    try:
+        cert = x509.load_pem_x509_certificate(certificate_pem.encode("utf-8")
+                                              if isinstance(certificate_pem, str) else certificate_pem)
+    except ValueError:
+        raise AemInputError("option certificate: not a readable PEM certificate; expected the text between -----BEGIN "
+                            "CERTIFICATE----- and -----END CERTIFICATE-----, included")
+    fmt = serialization.PublicFormat.SubjectPublicKeyInfo
+    if (cert.public_key().public_bytes(serialization.Encoding.DER, fmt)
+            != key.public_key().public_bytes(serialization.Encoding.DER, fmt)):
+        raise AemInputError("options private_key and certificate: the certificate does not belong to the private key")
+    return key, cert
+
+
+def settings_from_provider(props):
+    """The module-level settings an existing provider configuration holds."""
+    props = props or {}
+    grants = _text(props.get(P_GRANTS))
+    credential_type = "oauth" if grants == GRANT_CLIENT_CREDENTIALS else "jwt"
+    endpoint = _text(props.get(P_ENDPOINT))
+    request = _text(props.get(P_TOKEN_REQUEST))
+    scheme = urlsplit(request.replace("%s", endpoint or "x")).scheme or "https"
+    if not endpoint and request:
+        endpoint = urlsplit(request).netloc
+    claims = claims_dict(props.get(P_CLAIMS) or [])
+    metascopes = sorted(k.rsplit("/s/", 1)[1] for k, v in claims.items() if "/s/" in k and v is True)
+    return {
+        "credential_type": credential_type,
+        "authorization_server": "%s://%s" % (scheme, endpoint) if endpoint else None,
+        "api_key": _text(props.get(P_CLIENT_ID)) or None,
+        "org_id": _text(props.get(P_ORG)) or (str(claims["iss"]) if claims.get("iss") else None),
+        "technical_account_id": str(claims["sub"]) if claims.get("sub") else None,
+        "metascopes": metascopes or None,
+        "scopes": _scopes(props.get(P_SCOPE)) or None,
+        "keypair_alias": _text(props.get(P_ALIAS)) or None,
+    }
+
+
+def effective_settings(request, current):
+    """The request's settings, completed from what AEM holds where an option was not given."""
+    current = current or {}
+    merged = {
+        "credential_type": request.credential_type,
+        "authorization_server": request.authorization_server,
+        "metascopes": request.metascopes,
+    }
+    for name in ("api_key", "org_id", "technical_account_id", "scopes", "keypair_alias"):
+        value = getattr(request, name)
+        merged[name] = value if value is not None else current.get(name)
+    if not request.jwt:
+        merged["technical_account_id"] = merged["keypair_alias"] = merged["metascopes"] = None
+    else:
+        merged["scopes"] = None
+    return merged
+
+
+def missing_settings(settings):
+    """Options without which the configuration cannot be written (neither given nor in AEM)."""
+    needed = ["api_key", "org_id"] + (["technical_account_id", "keypair_alias"] if settings["credential_type"] == "jwt"
+                                      else ["scopes"])
+    return [name for name in needed if not settings.get(name)]
+
+
+def desired_provider(settings, title, name, customizer_type, validator_type=None):
+    """The provider properties this module manages (§7.2; adobe-ims.md 4.6 for OAuth)."""
+    server = settings["authorization_server"].rstrip("/")
+    parts = urlsplit(server)
+    props = {
+        P_NAME: name,
+        P_TITLE: title,
+        P_ENDPOINT: parts.netloc,
+        P_CLIENT_ID: settings["api_key"],
+        P_CUSTOMIZER: customizer_type,
+        P_VALIDATOR: validator_type or customizer_type,
+    }
+    if settings["credential_type"] == "jwt":
+        claims = [format_claim("iss", settings["org_id"]), format_claim("sub", settings["technical_account_id"]),
+                  format_claim("aud", "%s/c/%s" % (server, settings["api_key"]))]
+        claims += [format_claim(metascope_claim(server, m), True) for m in settings["metascopes"]]
+        props.update({
+            P_TOKEN_REQUEST: fact("ims_jwt_token_request").format(scheme=parts.scheme),
+            P_ALIAS: settings["keypair_alias"],
+            P_CLAIMS: claims,
+        })
+    else:
+        props.update({
+            P_TOKEN_REQUEST: fact("ims_oauth_token_request").format(server=server),
+            P_GRANTS: GRANT_CLIENT_CREDENTIALS,
+            P_ORG: settings["org_id"],
+            P_CLAIMS: [format_claim("iss", settings["org_id"])],
+            P_SCOPE: ",".join(settings["scopes"]),
+        })
+    return props
+
+
+def property_changes(current, desired, remove=()):
+    """``{name: (before, after)}`` for the managed properties that differ, and for ``remove``d ones
+    that are set."""
+    changes = {}
+    for name, value in desired.items():
+        if normalise(name, current.get(name)) != normalise(name, value):
+            changes[name] = (current.get(name), value)
+    for name in remove:
+        if name not in desired and normalise(name, current.get(name)) is not None:
+            changes[name] = (current.get(name), None)
+    return changes
+
+
+def merged_properties(current, desired, remove=()):
+    """The FULL property list to send: what AEM holds (passwords as ``unmodified``, which keeps them),
+    without ``remove``, overlaid with ``desired``."""
+    out = {}
+    for name, value in (current.properties if current else {}).items():
+        if name in remove:
+            continue
+        out[name] = PASSWORD_MASK if current.is_password(name) else value
+    out.update(desired)
+    return out
+
+
+def is_secret_property(name):
+    return name == C_SECRET or (is_secret_name(name) and name not in NOT_SECRET)
+
+
+def redact_properties(props):
+    if props is None:
+        return None
+    return dict((k, REDACTED if (is_secret_property(k) and v not in (None, "")) else v) for k, v in props.items())
+
+
+def _mask_name(props, name):
+    """``props`` with the generated ``name`` shown as ``<generated>`` (check mode, before creation)."""
+    def mask(value):
+        if isinstance(value, str):
+            return value.replace(name, NAME_ON_CREATE)
+        if isinstance(value, list):
+            return [mask(v) for v in value]
+        return value
+    return dict((k, mask(v)) for k, v in (props or {}).items())
+
+
+# ==================================================================================================
+# Finding a configuration
+# ==================================================================================================
+
+class ImsConfiguration(object):
+    def __init__(self, provider, customizer=None):
+        self.provider = provider
+        self.customizer = customizer
+
+    @property
+    def name(self):
+        return _text(self.provider.properties.get(P_NAME)) or None
+
+    @property
+    def customizer_type(self):
+        return _text(self.provider.properties.get(P_CUSTOMIZER)) or None
+
+
+def find_customizer(client, customizer_type):
+    if not customizer_type:
+        return None
+    for pid in list_factory_instances(client, fact("ims_customizer_factory")):
+        config = read_config(client, pid)
+        if config is not None and _text(config.properties.get(C_TYPE)) == customizer_type:
+            return config
+    return None
+
+
+def find_configuration(client, title):
+    """The IMS configuration titled ``title`` (the provider and its customizer), or None."""
+    matches = []
+    for pid in list_factory_instances(client, fact("ims_provider_factory")):
+        config = read_config(client, pid)
+        if config is not None and _text(config.properties.get(P_TITLE)).strip() == title.strip():
+            matches.append(config)
+    if len(matches) > 1:
+        raise AemError("%d Adobe IMS configurations are titled %r (%s); the title must identify one: remove the "
+                       "extra ones in Tools > Security > Adobe IMS Configurations"
+                       % (len(matches), title, ", ".join(c.pid for c in matches)),
+                       attempted="find the Adobe IMS configuration %r" % title)
+    if not matches:
+        return None
+    found = ImsConfiguration(matches[0])
+    found.customizer = find_customizer(client, found.customizer_type)
+    return found
+
+
+# ==================================================================================================
+# Key pair in the keystore of brandportal-imsconfig-service (aem-http-api.md 7.3, 8)
+# ==================================================================================================
+
+def service_user_path(client, authorizable_id=None):
+    """The node path of the IMS service user, found with querybuilder (§7.3: the path may differ)."""
+    authorizable_id = authorizable_id or fact("ims_keystore_user")
+    attempted = "find the user %s" % authorizable_id
+    params = {"path": "/home/users", "p.limit": "-1", "1_property": "rep:authorizableId",
+              "1_property.value": authorizable_id}
+    data = client.get_json("/bin/querybuilder.json", attempted, params=params)
+    hits = data.get("hits") if isinstance(data, dict) else None
+    for hit in hits or []:
+        if isinstance(hit, dict) and hit.get("path"):
+            return hit["path"]
+    raise AemError("the system user %s does not exist; it comes with AEM's Adobe IMS configuration support "
+                   "(6.5.4.0+)" % authorizable_id, method="GET", path="/bin/querybuilder.json", attempted=attempted)
+
+
+def read_keystore(client, user_path):
+    """``{alias: entry}`` of the user's keystore, or None when it has none (200 ``{"exists": false}``)."""
+    attempted = "read the keystore of %s" % user_path
+    data = client.get_json(user_path + ".ks.json", attempted)
+    if not isinstance(data, dict) or data.get("exists") is False:
+        return None
+    return dict((str(e.get("alias")), e) for e in data.get("aliases") or [] if isinstance(e, dict))
+
+
+def create_keystore(client, user_path, password):
+    client.post(user_path + ".ks.html", "create the keystore of %s" % user_path,
+                data=[(":operation", "createStore"), ("newPassword", password), ("rePassword", password)])
+
+
+def remove_alias(client, user_path, alias):
+    client.post(user_path + ".ks.html", "remove key %s from the keystore of %s" % (alias, user_path),
+                data=[("removeAlias", alias)], idempotent=True)
+
+
+def upload_key_pair(client, user_path, alias, key, cert):
+    """§8: multipart ``cert-chain`` (PEM) + ``pk`` (DER PKCS#8, as RUBY_AEM's fixtures) + ``alias``."""
+    pk = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                           serialization.NoEncryption())
+    chain = cert.public_bytes(serialization.Encoding.PEM)
+    files = {"cert-chain": (fact("certificate_file_name"), chain, "application/x-x509-ca-cert"),
+             "pk": ("private_key.der", pk, "application/octet-stream")}
+    client.post(user_path + ".ks.html", "add key %s to the keystore of %s" % (alias, user_path),
+                data={"alias": alias}, files=files, idempotent=True)
+
+
+def certificate_servlet():
+    return fact("ims_servlet_base") + fact("ims_certificate_servlet")
+
+
+def generate_key_pair(client, alias):
+    """AEM's 'Create certificate' (INFERRED servlet): returns the public certificate PEM."""
+    response = client.post(certificate_servlet(), "have AEM create the key pair %s" % alias,
+                           data=[("alias", alias)], expected=(200, 201))
+    return _pem_or_none(response.text)
+
+
+def download_certificate(client, alias):
+    """AEM's 'Download Public Key' (INFERRED servlet); None when AEM has no such certificate."""
+    response = client.get(certificate_servlet(), "download the public certificate %s" % alias,
+                          expected=(200, 404), params={"alias": alias})
+    return _pem_or_none(response.text) if response.status == 200 else None
+
+
+def _pem_or_none(text):
+    match = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", text or "", re.S)
+    return match.group(0) + "\n" if match else None
+
+
+def describe_entry(alias, entry):
+    """A short, non-secret description of a keystore entry for diffs and results."""
+    chain = (entry or {}).get("chain") or [{}]
+    first = chain[0] if isinstance(chain[0], dict) else {}
+    return {"alias": alias, "subject": first.get("subject"), "serial_number": _text(first.get("serialNumber")),
+            "not_after": first.get("notAfter")}
+
+
+def describe_certificate(alias, cert):
+    return {"alias": alias, "subject": cert.subject.rfc4514_string(), "serial_number": str(cert.serial_number),
+            "not_after": _not_after(cert).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def _not_after(cert):
+    value = getattr(cert, "not_valid_after_utc", None)
+    return value if value is not None else cert.not_valid_after.replace(tzinfo=timezone.utc)
+
+
+def same_certificate(entry, cert):
+    chain = (entry or {}).get("chain") or []
+    if not chain or not isinstance(chain[0], dict):
+        return False
+    try:
+        return int(str(chain[0].get("serialNumber"))) == cert.serial_number
+    except (TypeError, ValueError):
+        return False
+
+
+class KeyPairPlan(object):
+    def __init__(self, alias, action="none", create_store=False, before=None, after=None, user_path=None):
+        self.alias = alias
+        self.action = action  # none | generate | upload | replace
+        self.create_store = create_store
+        self.before = before
+        self.after = after
+        self.user_path = user_path
+
+    @property
+    def changed(self):
+        return self.action != "none"
+
+
+def plan_key_pair(client, request, alias):
+    user_path = service_user_path(client)
+    store = read_keystore(client, user_path)
+    entry = (store or {}).get(alias)
+    before = describe_entry(alias, entry) if entry is not None else None
+    if request.cert is not None:
+        after = describe_certificate(alias, request.cert)
+        if entry is not None and same_certificate(entry, request.cert):
+            return KeyPairPlan(alias, "none", before=before, after=before, user_path=user_path)
+        action = "replace" if entry is not None else "upload"
+        return KeyPairPlan(alias, action, create_store=store is None, before=before, after=after, user_path=user_path)
+    if entry is not None:
+        return KeyPairPlan(alias, "none", before=before, after=before, user_path=user_path)
+    return KeyPairPlan(alias, "generate", before=None, after={"alias": alias, "subject": "(generated by AEM)"},
+                       user_path=user_path)
+
+
+def apply_key_pair(client, request, plan):
+    """Carry out ``plan``; returns the certificate PEM AEM generated, if it did."""
+    if plan.action == "generate":
+        return generate_key_pair(client, plan.alias)
+    if plan.action in ("upload", "replace"):
+        if plan.create_store:
+            create_keystore(client, plan.user_path, request.keystore_password or uuid.uuid4().hex + uuid.uuid4().hex)
+        elif plan.action == "replace":
+            remove_alias(client, plan.user_path, plan.alias)
+        upload_key_pair(client, plan.user_path, plan.alias, request.key, request.cert)
+    return None
+
+
+def certificate_pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+# ==================================================================================================
+# Check Health (INFERRED servlet)
+# ==================================================================================================
+
+def check_health(client, pid, grant):
+    """Like AEM's 'Check Health': AEM obtains a token with the stored configuration.
+
+    Returns ``{"ok", "message", "log"}``; a failed token request is ``ok: false`` with AEM's reason
+    and, when it names an IMS error code, what to fix.
+    """
+    attempted = "check the health of Adobe IMS configuration %s" % pid
+    path = fact("ims_servlet_base") + fact("ims_health_servlet")
+    data = client.get_json(path, attempted, params={"configurationId": pid})
+    if not isinstance(data, dict) or "ok" not in data:
+        raise AemUnexpectedResponseError("the Check Health answer has no 'ok' field", method="GET", path=path,
+                                         attempted=attempted)
+    message = client.redactor.text(_text(data.get("message")))
+    log = [client.redactor.text(_text(line)) for line in data.get("log") or []]
+    result = {"ok": bool(data.get("ok")), "message": message, "log": log}
+    if not result["ok"]:
+        code = _ERROR_CODE.search(message)
+        if code:
+            result["hint"] = ims_hint(400, code.group(1), message, grant)
+    return result
+
+
+# ==================================================================================================
+# The desired state
+# ==================================================================================================
+
+def _diff(title, before, after):
+    header = "Adobe IMS configuration %s" % title
+    return {"before": before, "after": after, "before_header": header, "after_header": header}
+
+
+def _result_config(provider_pid, provider_props, customizer_pid, customizer_props, credential_type, title):
+    return {
+        "pid": provider_pid,
+        "id": _text((provider_props or {}).get(P_NAME)) or None,
+        "title": title,
+        "credential_type": credential_type,
+        "properties": redact_properties(provider_props),
+        "customizer": {"pid": customizer_pid, "properties": redact_properties(customizer_props)},
+    }
+
+
+def ensure_present(client, request, check_mode, warn=None):
+    """Make the IMS configuration titled ``request.title`` match ``request``; returns the module result."""
+    warn = warn or (lambda msg: None)
+    request.validate()
+    client.redactor.add_all(request.secrets())
+    title = request.title.strip()
+    found = find_configuration(client, title)
+    current = settings_from_provider(found.provider.properties) if found else None
+    settings = effective_settings(request, current)
+    missing = missing_settings(settings)
+    customizer = found.customizer if found else None
+    secret_set = customizer is not None and customizer.properties.get(C_SECRET) not in (None, "")
+    if not secret_set and not request.client_secret:
+        missing.append("client_secret")
+
+    before, after = {}, {}
+    result = {"changed": False, "missing": missing, "certificate": None, "keypair": None}
+
+    # -- key pair first: the certificate is what a person registers at Adobe before the rest is known
+    key_plan = None
+    if request.jwt and settings["keypair_alias"]:
+        key_plan = plan_key_pair(client, request, settings["keypair_alias"])
+        if key_plan.changed:
+            before["keypair"], after["keypair"] = key_plan.before, key_plan.after
+        result["keypair"] = key_plan.after
+
+    if missing:
+        if not (request.jwt and key_plan is not None):
+            raise AemInputError("options %s: required to %s the Adobe IMS configuration %r (values from the credential "
+                                "in the Adobe Developer Console)"
+                                % (", ".join(missing), "complete" if found else "create", title))
+        state = "complete" if found else "created"
+        warn("Adobe IMS configuration %r is not %s yet: register the certificate with the credential in the Adobe "
+             "Developer Console, then re-run with options %s" % (title, state, ", ".join(missing)))
+
+    # -- provider and customizer
+    provider_changes, write_secret = {}, False
+    provider_props = found.provider.properties if found else None
+    customizer_props = customizer.properties if customizer else None
+    pid = found.provider.pid if found else None
+    if not missing:
+        # an existing configuration keeps its name (the id cloud services reference); one without a
+        # name gets its PID's suffix; a new one a generated id
+        name = found.name if found else None
+        if not name:
+            name = pid.rsplit(".", 1)[-1] if pid else fact("ims_provider_name").format(uuid=uuid.uuid4().hex)
+        ctype = (found.customizer_type if found else None) or fact("ims_customizer_type").format(name=name)
+        validator = _text((found.provider.properties if found else {}).get(P_VALIDATOR)) or ctype
+        desired = desired_provider(settings, title, name, ctype, validator)
+        remove = OAUTH_ONLY if request.jwt else JWT_ONLY
+        provider_changes = property_changes(provider_props or {}, desired, remove)
+        desired_customizer = {C_TYPE: ctype}
+        customizer_changes = property_changes(customizer_props or {}, desired_customizer)
+        write_secret = bool(request.client_secret) and (not secret_set or request.client_secret_update == "always")
+        for prop, (old, new) in sorted(provider_changes.items()):
+            if found and old is not None:
+                before[prop] = old
+            if new is not None:
+                after[prop] = new
+        for prop, (old, new) in customizer_changes.items():
+            if customizer is not None and old is not None:
+                before[prop] = old
+            after[prop] = new
+        if write_secret:
+            if secret_set:
+                before[C_SECRET] = REDACTED
+            after[C_SECRET] = REDACTED
+        provider_write = merged_properties(found.provider if found else None, desired, remove)
+        customizer_write = merged_properties(customizer, desired_customizer)
+        if write_secret:
+            customizer_write[C_SECRET] = request.client_secret
+        provider_props = provider_write if provider_changes else provider_props
+        if customizer_changes or write_secret:
+            customizer_props = dict(customizer_write, **({C_SECRET: PASSWORD_MASK} if write_secret else {}))
+    else:
+        customizer_changes = {}
+
+    changed = bool((key_plan and key_plan.changed) or provider_changes or customizer_changes or write_secret)
+    if check_mode and found is None and not missing:
+        # the name is generated when the configuration is created: do not show a throw-away one
+        after, provider_props, customizer_props = (_mask_name(d, name) for d in (after, provider_props,
+                                                                                 customizer_props))
+    result.update(changed=changed, diff=_diff(title, redact_properties(before), redact_properties(after)),
+                  secret_written=write_secret)
+
+    if check_mode or not changed:
+        if request.cert is not None:
+            result["certificate"] = certificate_pem(request.cert)
+        elif key_plan is not None and key_plan.action == "none":
+            result["certificate"] = download_certificate(client, key_plan.alias)
+        result["ims_config"] = (_result_config(pid, provider_props, customizer.pid if customizer else None,
+                                               customizer_props, settings["credential_type"], title)
+                                if (found or not missing) else None)
+        return result
+
+    # -- writes: key pair, provider, customizer
+    generated = None
+    if key_plan is not None and key_plan.changed:
+        generated = apply_key_pair(client, request, key_plan)
+    if key_plan is not None:
+        if request.cert is not None:
+            result["certificate"] = certificate_pem(request.cert)
+        else:
+            result["certificate"] = generated or download_certificate(client, key_plan.alias)
+    if missing:
+        result["ims_config"] = (_result_config(pid, provider_props, customizer.pid if customizer else None,
+                                               customizer_props, settings["credential_type"], title)
+                                if found else None)
+        return result
+
+    if found is None:
+        pid = create_factory_config(client, fact("ims_provider_factory"), provider_write)
+    elif provider_changes:
+        update_config(client, pid, provider_write, found.provider.bundle_location)
+    customizer_pid = customizer.pid if customizer else None
+    if customizer is None:
+        customizer_pid = create_factory_config(client, fact("ims_customizer_factory"), customizer_write)
+    elif customizer_changes or write_secret:
+        update_config(client, customizer_pid, customizer_write, customizer.bundle_location)
+
+    # -- re-read and verify
+    end_provider = read_config(client, pid)
+    end_customizer = read_config(client, customizer_pid)
+    _verify(pid, desired, end_provider, customizer_pid, desired_customizer, end_customizer, request.jwt)
+    if key_plan is not None and key_plan.changed:
+        _verify_key_pair(client, request, key_plan)
+    result["ims_config"] = _result_config(pid, end_provider.properties, customizer_pid, end_customizer.properties,
+                                          settings["credential_type"], title)
+    return result
+
+
+def _verify(pid, desired, provider, customizer_pid, desired_customizer, customizer, jwt):
+    attempted = "verify Adobe IMS configuration %s" % pid
+    if provider is None or customizer is None:
+        raise AemUnexpectedResponseError("AEM accepted the write but the configuration %s does not exist when read back"
+                                         % (pid if provider is None else customizer_pid), method="GET",
+                                         path=config_path(pid) + ".json", attempted=attempted)
+    wrong = sorted(property_changes(provider.properties, desired))
+    wrong += sorted(property_changes(customizer.properties, desired_customizer))
+    if customizer.properties.get(C_SECRET) in (None, ""):
+        wrong.append(C_SECRET)
+    if wrong:
+        hint = ""
+        if not jwt and set(wrong) & set(OAUTH_ONLY):
+            hint = " (this AEM does not know the OAuth properties: OAuth needs AEM 6.5.21.0, or Adobe's compatibility " \
+                   "hotfix on 6.5.11.0 to 6.5.20.0)"
+        raise AemUnexpectedResponseError("AEM accepted the write but these properties do not hold the requested values "
+                                         "when read back: %s%s" % (", ".join(wrong), hint), method="GET",
+                                         path=config_path(pid) + ".json", attempted=attempted)
+
+
+def _verify_key_pair(client, request, plan):
+    store = read_keystore(client, plan.user_path) or {}
+    entry = store.get(plan.alias)
+    ok = entry is not None and (request.cert is None or same_certificate(entry, request.cert))
+    if not ok:
+        raise AemUnexpectedResponseError("AEM accepted the key pair but the keystore of %s does not hold it under alias "
+                                         "%s when read back" % (fact("ims_keystore_user"), plan.alias), method="GET",
+                                         path=plan.user_path + ".ks.json", attempted="verify the key pair")
+
+
+def ensure_absent(client, title, check_mode):
+    """Delete the IMS configuration titled ``title`` (customizer first, so that a failure half-way
+    leaves the provider, which a re-run finds by its title).  The key pair stays in the keystore."""
+    if not (title or "").strip():
+        raise AemInputError("option title: empty; expected the configuration's title, e.g. Brand Portal")
+    title = title.strip()
+    found = find_configuration(client, title)
+    if found is None:
+        return {"changed": False, "diff": _diff(title, {}, {}), "ims_config": None}
+    before = dict(found.provider.properties)
+    if found.customizer is not None:
+        before.update(found.customizer.properties)
+    result = {"changed": True, "diff": _diff(title, redact_properties(before), {}), "ims_config": None}
+    if check_mode:
+        return result
+    if found.customizer is not None:
+        delete_config(client, found.customizer.pid)
+    delete_config(client, found.provider.pid)
+    if read_config(client, found.provider.pid) is not None:
+        raise AemUnexpectedResponseError("AEM accepted the delete but the configuration still exists", method="GET",
+                                         path=config_path(found.provider.pid) + ".json",
+                                         attempted="verify deletion of %s" % found.provider.pid)
+    return result
+
+
+def credential_type_problem(profile, credential_type):
+    """``(error, warning)`` for ``credential_type`` on the AEM version of ``profile``."""
+    version = profile.version.text
+    if not profile.ims_configuration:
+        return ("AEM %s has no Adobe IMS configurations: they exist from AEM 6.5.4.0 (6.4.8.0, 6.3.3.8); "
+                "update AEM, or use the cloud service model (aemtools.brand_portal.aem_bp_cloudservice)" % version, None)
+    if credential_type == "jwt" and not profile.jwt_configurable:
+        return ("option credential_type: jwt configurations can no longer be created or updated on AEM %s (Adobe "
+                "ended Service Account (JWT) credentials); use credential_type=oauth with an OAuth Server-to-Server "
+                "credential, which also migrates an existing JWT configuration of the same title" % version, None)
+    if credential_type == "oauth" and profile.oauth == "unavailable":
+        return ("option credential_type: oauth is not available on AEM %s: OAuth Server-to-Server needs AEM 6.5.21.0, "
+                "or Adobe's compatibility hotfix on 6.5.11.0 to 6.5.20.0; use credential_type=jwt" % version, None)
+    if credential_type == "oauth" and profile.oauth == "hotfix":
+        return (None, "AEM %s supports OAuth Server-to-Server only with Adobe's compatibility hotfix "
+                      "(ims-jwt-compatibility-package-6.5-1.0.zip); without it the configuration cannot obtain "
+                      "tokens" % version)
+    return (None, None)
+
+
+def certificate_expiry_warning(cert, now=None):
+    """A warning when a bring-your-own certificate has expired or expires within 30 days."""
+    now = now or datetime.now(timezone.utc)
+    days = (_not_after(cert) - now).days
+    if days < 0:
+        return "option certificate: the certificate expired on %s; IMS refuses tokens signed with its key" % (
+            _not_after(cert).strftime("%Y-%m-%d"))
+    if days < 30:
+        return "option certificate: the certificate expires in %d days (%s); rotate the key pair" % (
+            days, _not_after(cert).strftime("%Y-%m-%d"))
+    return None
