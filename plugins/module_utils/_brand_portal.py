@@ -139,7 +139,7 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
         desired["imsConfig"] = params["ims_config"]
     content_path = path + "/jcr:content"
     current = read_node(client, content_path)
-    to_set, _ = property_changes(current, desired)
+    to_set = property_changes(current, desired)[0]
     current_props = node_properties(current) or {}
     before = dict((k, current_props[k]) for k in to_set if k in current_props)
     result = {"changed": bool(to_set), "diff": diff_for(content_path, redact_node(before), redact_node(to_set)),

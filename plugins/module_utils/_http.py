@@ -183,7 +183,7 @@ class HttpClient(object):
     def _reason(self, exc):
         # requests nests the useful cause deep inside; keep the innermost message, redacted.
         cause = exc
-        for _ in range(10):
+        for dummy in range(10):
             inner = getattr(cause, "__context__", None)
             if inner is None or inner is cause:
                 break

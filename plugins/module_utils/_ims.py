@@ -247,8 +247,9 @@ class ImsClient(HttpClient):
             return Token(body["access_token"], body.get("token_type", "bearer"), seconds, issued_at)
         if isinstance(body, dict) and body.get("error"):
             error, description = body.get("error"), body.get("error_description")
-            message = "IMS answered HTTP %s %s: %s - %s" % (response.status, error, self.redactor.text(description),
-                                                         ims_hint(response.status, error, description, grant))
+            message = "IMS answered HTTP %s %s: %s - %s" % (
+                response.status, error, self.redactor.text(description),
+                ims_hint(response.status, error, description, grant))
             raise ImsError(message, error=error, error_description=self.redactor.text(description),
                            **self.error_kwargs(response, attempted))
         raise self.error_for(response, attempted)

@@ -111,8 +111,8 @@ def plan_present(current, spec):
     if spec.primary_type and current_type and current_type != spec.primary_type:
         raise AemInputError(
             "option primary_type: the node %s exists with type %s, not %s; node types are not changed in place "
-            "(remove the node with state=absent first if that is intended)" % (spec.path, current_type,
-                                                                            spec.primary_type))
+            "(remove the node with state=absent first if that is intended)"
+            % (spec.path, current_type, spec.primary_type))
 
     props = node_properties(current)
     to_set, to_delete = property_changes(props, spec.properties, ignore=list(spec.ignore) + list(secret_names),

@@ -25,7 +25,7 @@ description:
   - Some property names and URLs of these configurations are inferred from public documentation rather than
     observed on a real instance; M(aemtools.brand_portal.aem_info) lists them.
 author:
-  - aemtools contributors
+  - aemtools contributors (@aemtools)
 extends_documentation_fragment:
   - aemtools.brand_portal.connection
   - aemtools.brand_portal.attributes

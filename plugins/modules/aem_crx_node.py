@@ -21,7 +21,7 @@ description:
     String V("true") are equal; a single value and a list are different.
   - Removal uses C(:operation=delete), because AEM answers the HTTP DELETE method with 405.
 author:
-  - aemtools contributors
+  - aemtools contributors (@aemtools)
 extends_documentation_fragment:
   - aemtools.brand_portal.connection
   - aemtools.brand_portal.attributes

@@ -18,7 +18,7 @@ description:
     natively from 6.5.21.0 or with Adobe's hotfix on 6.5.11.0 to 6.5.20.0).
   - Optionally waits until the instance is ready, for example after a restart.
 author:
-  - aemtools contributors
+  - aemtools contributors (@aemtools)
 extends_documentation_fragment:
   - aemtools.brand_portal.connection
   - aemtools.brand_portal.attributes

@@ -20,7 +20,7 @@ description:
   - Adobe ended Service Account (JWT) credentials on 30 June 2025 and converts the remaining ones to OAuth
     Server-to-Server credentials; new installations use M(aemtools.brand_portal.ims_oauth_token).
 author:
-  - aemtools contributors
+  - aemtools contributors (@aemtools)
 extends_documentation_fragment:
   - aemtools.brand_portal.ims
   - aemtools.brand_portal.attributes

@@ -15,7 +15,7 @@ description:
   - Returns the access token and its absolute expiry (IMS states the lifetime in seconds).
   - Used to check a credential before it is written into AEM.
 author:
-  - aemtools contributors
+  - aemtools contributors (@aemtools)
 extends_documentation_fragment:
   - aemtools.brand_portal.ims
   - aemtools.brand_portal.attributes

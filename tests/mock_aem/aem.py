@@ -179,8 +179,8 @@ class AuthorApp:
         if u.scheme == "https":
             ctx = ssl.create_default_context(cafile=self.client_ca_file) if self.client_ca_file \
                 else ssl.create_default_context()
-            conn: http.client.HTTPConnection = http.client.HTTPSConnection(u.hostname, u.port or 443,
-                                                                          timeout=timeout, context=ctx)
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                u.hostname, u.port or 443, timeout=timeout, context=ctx)
         else:
             conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout)
         try:
@@ -308,7 +308,7 @@ class AuthorApp:
         if h and h.lower().startswith("basic "):
             try:
                 raw = base64.b64decode(h[6:].strip()).decode("utf-8")
-                name, _, pw = raw.partition(":")
+                name, _unused, pw = raw.partition(":")
             except Exception:
                 return ANONYMOUS, True
             if name in self.users and self.users[name] == pw:
@@ -317,7 +317,7 @@ class AuthorApp:
         cookie = request.header("cookie")
         if cookie:
             for part in cookie.split(";"):
-                k, _, v = part.strip().partition("=")
+                k, _unused, v = part.strip().partition("=")
                 if k == "login-token":
                     u = self.login_tokens.get(v)
                     if u:
@@ -498,4 +498,3 @@ def install_plugins(app: AuthorApp, options: Dict[str, Any]) -> List[str]:
             install(app, **options)
             installed.append(mod_name)
     return installed
-

@@ -115,7 +115,7 @@ def main() -> int:
     rss, startup = bench_memory(args.instances)
     print("%d author instances in one process: RSS %.1f MB after one request each (startup %.1f s; target < 300 MB)"
           % (args.instances, rss, startup))
-    rss1, _ = bench_memory(1)
+    rss1, _unused = bench_memory(1)
     print("1 author instance: RSS %.1f MB" % rss1)
     return 0
 

@@ -271,8 +271,8 @@ class BrandPortalApp:
                 if not isinstance(spec, dict):
                     raise _AdminError(400, "body must be a JSON object")
                 try:
-                    created, _ = self.register_tenant(spec.get("tenant"), spec.get("org_id"),
-                                                      spec.get("enabled", True))
+                    created = self.register_tenant(spec.get("tenant"), spec.get("org_id"),
+                                                   spec.get("enabled", True))[0]
                 except ValueError as exc:
                     raise _AdminError(400, str(exc)) from exc
                 with self._lock:

@@ -251,7 +251,7 @@ class ConfigAdmin:
                     if raw:
                         new[name] = raw[0] if len(raw) == 1 else raw
                     continue
-                _, _, t, _, _, card = ad
+                _unused, _unused, t, _unused, _unused, card = ad
                 if card:
                     vals = [convert_type(t, r) for r in raw if r != ""]
                     new[name] = vals
@@ -343,7 +343,7 @@ def config_mgr(app: "AuthorApp", request: Request, rest: str) -> Response:
         app.write()
         return Response.json(200, {"status": True})
     try:
-        new_pid, _ = app.configs.apply(pid, form)
+        new_pid, _unused = app.configs.apply(pid, form)
     except ValueError as e:
         return error_page(500, str(e), request.path)
     app.write()

@@ -30,14 +30,14 @@ class Form:
         self.items_list: List[Tuple[str, Value]] = list(items or [])
 
     def __contains__(self, name: str) -> bool:
-        return any(k == name for k, _ in self.items_list)
+        return any(k == name for k, _unused in self.items_list)
 
     def __iter__(self) -> Iterator[Tuple[str, Value]]:
         return iter(self.items_list)
 
     def names(self) -> List[str]:
         seen: Dict[str, None] = {}
-        for k, _ in self.items_list:
+        for k, _unused in self.items_list:
             seen.setdefault(k, None)
         return list(seen)
 
@@ -65,7 +65,7 @@ class Form:
 
 def _param(header_value: str, name: str) -> Optional[str]:
     for part in header_value.split(";")[1:]:
-        k, _, v = part.strip().partition("=")
+        k, _unused, v = part.strip().partition("=")
         if k.strip().lower() == name:
             v = v.strip()
             if len(v) >= 2 and v[0] == v[-1] == '"':
@@ -89,7 +89,7 @@ def parse_multipart(body: bytes, boundary: str) -> List[Tuple[str, Value]]:
             data = data[:-2]
         headers: Dict[str, str] = {}
         for line in head.decode("utf-8", "replace").split("\r\n"):
-            k, _, v = line.partition(":")
+            k, _unused, v = line.partition(":")
             headers[k.strip().lower()] = v.strip()
         disp = headers.get("content-disposition", "")
         name = _param(disp, "name")

@@ -424,7 +424,7 @@ class IMSApp:
         for name in ("metascopes", "scopes"):
             values = spec.get(name) or []
             if isinstance(values, str):
-                values = [v for v in values.split(",")]
+                values = values.split(",")
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
                 raise _AdminError(400, f"'{name}' must be a list of strings")
             cleaned = [v.strip() for v in values if v.strip()]
@@ -653,7 +653,7 @@ class IMSApp:
         auth = request.header("authorization") or ""
         if inferred_value("ims.oauth_basic_auth") and auth[:6].lower() == "basic " and not client_secret:
             try:
-                user, _, pw = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
+                user, _unused, pw = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
                 client_id = client_id or user
                 client_secret = pw
             except (binascii.Error, UnicodeDecodeError):

@@ -188,7 +188,7 @@ def split_path(path: str) -> Tuple[str, str]:
     path = normalize(path)
     if path == "/":
         return "", ""
-    parent, _, name = path.rpartition("/")
+    parent, _unused, name = path.rpartition("/")
     return (parent or "/"), name
 
 
@@ -270,7 +270,7 @@ class Repository:
         return iter(out)
 
     def count(self, path: str = "/") -> int:
-        return sum(1 for _ in self.walk(path))
+        return sum(1 for _unused in self.walk(path))
 
     # -- writing
     def create(self, path: str, primary_type: str = "nt:unstructured", user: str = "admin") -> Node:

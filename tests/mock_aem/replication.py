@@ -49,7 +49,7 @@ def create_agent(app: "AuthorApp", runmode: str, name: str, props: Dict[str, Any
 
 
 def is_agent(path: str) -> bool:
-    parent, _ = jcr.split_path(path)
+    parent, _unused = jcr.split_path(path)
     return bool(AGENTS_RX.match(parent))
 
 
@@ -91,7 +91,7 @@ def default_test(app: "AuthorApp", agent_path: str, props: Dict[str, Any]) -> tu
         lines.append("Invalid transport URI: %s" % uri)
         return False, lines
     try:
-        _ = u.port
+        _unused = u.port
     except ValueError:
         lines.append("Invalid transport URI: %s" % uri)
         return False, lines

@@ -228,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
         lines = ["HTTP/1.1 %d %s" % (resp.status, reason),
                  "Server: " + self.server_version,
                  "Date: " + self.date_time_string()]
-        names = {k.lower() for k, _ in resp.headers}
+        names = {k.lower() for k, _unused in resp.headers}
         if "content-type" not in names and (resp.body or resp.status not in (204, 304)):
             lines.append("Content-Type: " + resp.content_type)
         for k, v in resp.headers:
@@ -244,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         mock: MockServer = self.server.mock  # type: ignore[attr-defined]
         body = self._read_body()
-        raw_path, _, query = self.path.partition("?")
+        raw_path, _unused, query = self.path.partition("?")
         if raw_path.startswith(("http://", "https://")):
             raw_path = "/" + raw_path.split("/", 3)[-1] if raw_path.count("/") >= 3 else "/"
         req = Request(

@@ -75,7 +75,7 @@ def resolve(app: "AuthorApp", raw_path: str) -> Resolved:
             return Resolved(normalize(cand), node, [s for s in parts[:-1] if s], ext,
                             ("/" + suffix) if slash else "", trailing)
     # non-existing resource: selectors/extension come from the last segment
-    parent, _, last = norm.rpartition("/")
+    parent, _unused, last = norm.rpartition("/")
     dotted = "." in parent
     name, dot, rest = last.partition(".")
     selectors: List[str] = []
@@ -233,4 +233,3 @@ def file_data(node: Node) -> Optional[tuple]:
         return None
     mime = target.get("jcr:mimeType", "application/octet-stream")
     return p.value, mime
-

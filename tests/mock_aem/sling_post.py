@@ -174,7 +174,7 @@ def op_modify(app: "AuthorApp", request: Request, form: Form, item_path: str, us
         src = p.move_from or p.copy_from
         if src:
             src_abs = jcr.join(item_path, src)
-            parent, _ = jcr.split_path(p.path)
+            parent, _unused = jcr.split_path(p.path)
             deep_create(app, parent, result, user)
             if repo.exists(src_abs):
                 (repo.move if p.move_from else repo.copy)(src_abs, p.path)
@@ -422,8 +422,8 @@ def prefers_json(request: Request, form: Form) -> bool:
                         q = float(x[2:])
                     except ValueError:
                         q = 0.0
-            maj, _, mi = t.partition("/")
-            tm, _, tmi = mt.partition("/")
+            maj, _unused, mi = t.partition("/")
+            tm, _unused, tmi = mt.partition("/")
             if t == mt:
                 s = 2
             elif maj == tm and mi == "*":

@@ -101,7 +101,7 @@ class Cli:
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20) -> Tuple[int, str]:
         """Send ``sig`` and wait; returns (exit code, the rest of stdout)."""
         self.proc.send_signal(sig)
-        out, _ = self.proc.communicate(timeout=timeout)
+        out, _unused = self.proc.communicate(timeout=timeout)
         return self.proc.returncode, out
 
 

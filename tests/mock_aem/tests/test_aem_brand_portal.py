@@ -62,7 +62,7 @@ def call(base: str, method: str, path: str, fields: Any = None, *, json_body: An
 
 
 def jget(base: str, path: str) -> Any:
-    status, _, body = call(base, "GET", path)
+    status, _unused, body = call(base, "GET", path)
     assert status == 200, (path, status, body[:300])
     return json.loads(body)
 
@@ -80,8 +80,8 @@ class Bed:
         install_brand_portal(self.author, ims_url=self.ims_srv.url, bp_url=self.bp_srv.url)
         self.aem_srv = MockServer(self.author, name="aem").start()
         self.aem = self.aem_srv.url
-        status, _, _ = call(self.bp_srv.url, "POST", "/__mock__/tenants", json_body={"tenant": "acme", "org_id": ORG},
-                            auth=False)
+        status = call(self.bp_srv.url, "POST", "/__mock__/tenants", json_body={"tenant": "acme", "org_id": ORG},
+                      auth=False)[0]
         assert status == 201
 
     def stop(self) -> None:
@@ -93,14 +93,14 @@ class Bed:
                 "certificates": list(certificates), "metascopes": ["ent_brand_portal_sdk"],
                 "scopes": SCOPES.split(",")}
         spec.update(over)
-        status, _, body = call(self.ims_srv.url, "POST", "/__mock__/ims/integrations", json_body=spec, auth=False)
+        status, _unused, body = call(self.ims_srv.url, "POST", "/__mock__/ims/integrations", json_body=spec, auth=False)
         assert status in (200, 201), body
 
     def received(self) -> list:
         return jget(self.bp_srv.url, "/__mock__/tenants/acme/received")["received"]
 
     def test_agent(self, name: str = "mp_replication") -> str:
-        status, _, body = call(self.aem, "GET", "%s/%s.test.html" % (AGENTS, name))
+        status, _unused, body = call(self.aem, "GET", "%s/%s.test.html" % (AGENTS, name))
         assert status == 200
         return body.decode()
 
@@ -137,13 +137,13 @@ def setup_65_jwt(bed: Bed, *, register: bool = True, org_in_claims: str = ORG, s
     assert "AEM-Adobe-IMS.crt" in headers.get("content-disposition", "")
     if register:
         bed.register([pem.decode()])
-    status, _, body = call(bed.aem, "POST", IMS_BASE + "/update", {
+    status, _unused, body = call(bed.aem, "POST", IMS_BASE + "/update", {
         "cloudServiceName": "Adobe Brand Portal", "keypairAlias": "brandportal", "title": "Brand Portal IMS",
         "authServerUrl": IMS_REAL, "apiKey": CID, "clientSecret": secret,
         "jwtClaims": jwt_claims_payload(org=org_in_claims)})
     assert status == 200, body
     ims_config = body.decode().strip()
-    status, _, body = call(bed.aem, "POST", "/apps/brandportal/config", {
+    status, _unused, body = call(bed.aem, "POST", "/apps/brandportal/config", {
         "item": "", "name": "Brand Portal", "tenantURL": TENANT_URL, "pubFolder": "",
         "oauthScopes": "dam-read dam-write dam-sync cc-share", "imsConfig": ims_config,
         "sling:resourceType": "dam/components/mediaportal/config"})
@@ -179,7 +179,7 @@ def test_65_ims_configuration_is_osgi_config_pair(bed_factory):
     bed = bed_factory("6.5.10")
     ims_config = setup_65_jwt(bed)
     provider_fpid = "com.adobe.granite.auth.oauth.accesstoken.provider"
-    prov = [c for c in bed.author.configs.factory_instances(provider_fpid)]
+    prov = list(bed.author.configs.factory_instances(provider_fpid))
     assert len(prov) == 1 and prov[0].endswith(ims_config)
     p = bed.author.configs.get(prov[0])["properties"]
     assert p["auth.token.provider.client.id"] == CID
@@ -193,7 +193,7 @@ def test_65_ims_configuration_is_osgi_config_pair(bed_factory):
     assert cp["customizer.type"] == p["token.request.customizer.type"]
     ks = jget(bed.aem, "/home/users/system/brandportal-imsconfig-service.ks.json")
     assert [a["alias"] for a in ks["aliases"]] == ["brandportal"]
-    status, _, body = call(bed.aem, "GET", IMS_BASE + "/health?configurationId=" + prov[0])
+    status, _unused, body = call(bed.aem, "GET", IMS_BASE + "/health?configurationId=" + prov[0])
     assert json.loads(body)["message"] == "Token is retrieved successfully"
 
 
@@ -205,7 +205,7 @@ def test_65_client_secret_changed_through_configmgr(bed_factory):
     cust_fpid = "com.adobe.granite.auth.ims.impl.IMSAccessTokenRequestCustomizerImpl"
     [cust] = bed.author.configs.factory_instances(cust_fpid)
     ctype = bed.author.configs.get(cust)["properties"]["customizer.type"]
-    status, _, _ = call(bed.aem, "POST", "/system/console/configMgr/" + cust, {
+    status, _unused, _unused = call(bed.aem, "POST", "/system/console/configMgr/" + cust, {
         "apply": "true", "action": "ajaxConfigManager", "propertylist": "auth.ims.client.secret,customizer.type",
         "auth.ims.client.secret": "p8e-wrong", "customizer.type": ctype})
     assert status in (200, 302)
@@ -218,11 +218,11 @@ def test_65_oauth_client_credentials_end_to_end(bed_factory):
     the client_credentials grant at /ims/token/v3."""
     bed = bed_factory("6.5.21")
     bed.register([])  # OAuth credentials need no certificate
-    status, _, body = call(bed.aem, "POST", IMS_BASE + "/update", {
+    status, _unused, body = call(bed.aem, "POST", IMS_BASE + "/update", {
         "cloudServiceName": "Adobe Brand Portal", "title": "Brand Portal IMS", "authType": "oauth",
         "authServerUrl": IMS_REAL, "apiKey": CID, "clientSecret": SECRET, "orgId": ORG, "scope": SCOPES})
     assert status == 200, body
-    status, _, body = call(bed.aem, "POST", "/apps/brandportal/config", {
+    status, _unused, body = call(bed.aem, "POST", "/apps/brandportal/config", {
         "item": "", "name": "Brand Portal", "tenantURL": TENANT_URL, "imsConfig": body.decode().strip()})
     assert status == 200, body
     log = bed.test_agent()
@@ -236,7 +236,7 @@ def test_65_21_refuses_new_jwt_configuration(bed_factory):
     """adobe-ims.md §4.6 VERIFIED: from SP21 JWT configurations can no longer be created."""
     bed = bed_factory("6.5.21")
     call(bed.aem, "POST", IMS_BASE + "/certificate", {"alias": "bp"})
-    status, _, _ = call(bed.aem, "POST", IMS_BASE + "/update", {
+    status, _unused, _unused = call(bed.aem, "POST", IMS_BASE + "/update", {
         "title": "t", "authServerUrl": IMS_REAL, "apiKey": CID, "clientSecret": SECRET,
         "keypairAlias": "bp", "jwtClaims": jwt_claims_payload()})
     assert status == 400
@@ -245,7 +245,7 @@ def test_65_21_refuses_new_jwt_configuration(bed_factory):
 def test_oauth_not_available_before_support(bed_factory):
     """AEM versions without the OAuth S2S grant cannot create an OAuth IMS configuration."""
     bed = bed_factory("6.5.10")
-    status, _, _ = call(bed.aem, "POST", IMS_BASE + "/update", {
+    status, _unused, _unused = call(bed.aem, "POST", IMS_BASE + "/update", {
         "title": "t", "authType": "oauth", "authServerUrl": IMS_REAL, "apiKey": CID, "clientSecret": SECRET,
         "orgId": ORG, "scope": SCOPES})
     assert status == 400
@@ -264,7 +264,7 @@ def test_ims_configuration_delete(bed_factory):
     setup_65_jwt(bed)
     provider_fpid = "com.adobe.granite.auth.oauth.accesstoken.provider"
     [pid] = bed.author.configs.factory_instances(provider_fpid)
-    status, _, body = call(bed.aem, "POST", IMS_BASE + "/delete", {"configurationIds": pid})
+    status, _unused, body = call(bed.aem, "POST", IMS_BASE + "/delete", {"configurationIds": pid})
     assert status == 200 and json.loads(body)["deleted"] == [pid]
     assert bed.author.configs.factory_instances(provider_fpid) == []
     log = bed.test_agent()
@@ -321,7 +321,7 @@ def test_failure_tenant_unknown(bed_factory):
 def test_failure_agent_disabled(bed_factory):
     bed = bed_factory("6.5.10")
     setup_65_jwt(bed)
-    status, _, _ = call(bed.aem, "POST", AGENTS + "/mp_replication_2/jcr:content", {"enabled": "false"})
+    status, _unused, _unused = call(bed.aem, "POST", AGENTS + "/mp_replication_2/jcr:content", {"enabled": "false"})
     assert status == 200
     log = bed.test_agent("mp_replication_2")
     assert "not enabled" in log and "succeeded" not in log, log
@@ -345,7 +345,7 @@ def test_63_cloud_service_model(bed_factory):
     and downloadable as AEM-Adobe-IMS.crt; register it in the console; edit the cloud service with
     API key, technical account, org and client secret; four agents; Test Connection succeeds."""
     bed = bed_factory("6.3.3.8")
-    status, _, body = call(bed.aem, "POST", "/etc/cloudservices/mediaportal/brandportal", {
+    status, _unused, body = call(bed.aem, "POST", "/etc/cloudservices/mediaportal/brandportal", {
         "jcr:primaryType": "cq:Page", "jcr:content/jcr:primaryType": "nt:unstructured",
         "jcr:content/jcr:title": "Brand Portal", "jcr:content/tenantURL": TENANT_URL,
         "jcr:content/authServerUrl": IMS_REAL + "/"})
@@ -356,7 +356,7 @@ def test_63_cloud_service_model(bed_factory):
     assert "AEM-Adobe-IMS.crt" in headers["content-disposition"]
     assert "Replication test succeeded" not in bed.test_agent()  # not configured yet
     bed.register([pem.decode()])
-    status, _, _ = call(bed.aem, "POST", "/etc/cloudservices/mediaportal/brandportal/jcr:content", {
+    status, _unused, _unused = call(bed.aem, "POST", "/etc/cloudservices/mediaportal/brandportal/jcr:content", {
         "apiKey": CID, "techAccountId": TECH, "orgId": ORG, "clientSecret": SECRET})
     assert status == 200
     log = bed.test_agent()
@@ -373,7 +373,7 @@ def test_legacy_seed(bed_factory):
     /etc/cloudservices/mediaportal with tenantURL + clientId, four agents, MAC user. Its Test
     Connection fails (no legacy gateway): it must be upgraded."""
     bed = bed_factory("6.4.8")
-    status, _, body = call(bed.aem, "POST", "/__mock__/brand-portal/legacy", json_body={"tenant": "acme"}, auth=False)
+    status, _unused, body = call(bed.aem, "POST", "/__mock__/brand-portal/legacy", json_body={"tenant": "acme"}, auth=False)
     assert status == 201, body
     cs = jget(bed.aem, "/etc/cloudservices/mediaportal/brand-portal/jcr:content.json")
     assert cs["tenantURL"] == TENANT_URL and cs["clientId"]
@@ -404,11 +404,11 @@ def test_local_tenant_url(bed_factory):
     bed = bed_factory("6.5.21")
     bed.register([])
     local = bed.bp_srv.url + "/__tenant__/acme"
-    status, _, body = call(bed.aem, "POST", IMS_BASE + "/update", {
+    status, _unused, body = call(bed.aem, "POST", IMS_BASE + "/update", {
         "title": "BP", "authType": "oauth", "authServerUrl": bed.ims_srv.url, "apiKey": CID,
         "clientSecret": SECRET, "orgId": ORG, "scope": SCOPES})
     assert status == 200, body
-    status, _, body = call(bed.aem, "POST", "/apps/brandportal/config", {
+    status, _unused, body = call(bed.aem, "POST", "/apps/brandportal/config", {
         "name": "Local", "tenantURL": local, "imsConfig": body.decode().strip()})
     assert status == 200, body
     assert all(a["transportUri"].startswith(local + "/") for a in bed.brand_portal_agents().values())

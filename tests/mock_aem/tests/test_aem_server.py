@@ -31,7 +31,6 @@ def test_stats_count_requests_and_writes(aem):
     assert aem.admin("POST", "/stats/reset").json() == {"requests": 0, "writes": 0}
 
 
-
 SVC = "/home/users/system/brandportal-imsconfig-service"
 AGENT = "/etc/replication/agents.author/publish"
 
@@ -131,7 +130,7 @@ def test_fault_status_count_and_method(aem):
     r = aem.admin("POST", "/faults", json={"path": "^/content", "method": "GET", "status": 503, "count": 2})
     assert r.status_code == 201
     assert aem.post("/content/a", data={"x": "1"}).status_code == 201  # method does not match
-    assert [aem.get("/content.json").status_code for _ in range(3)] == [503, 503, 200]
+    assert [aem.get("/content.json").status_code for _unused in range(3)] == [503, 503, 200]
     aem.admin("POST", "/faults", json={"path": "^/content", "status": 500, "body": "boom"})
     r = aem.get("/content.json")
     assert r.status_code == 500 and r.text == "boom"
@@ -159,13 +158,12 @@ def test_fault_dropped_connection(aem):
     assert aem.get("/content.json").status_code == 200
 
 
-
 def test_fault_probability_one_and_default(aem):
     """Faults: probability 1 (and the default) always matches; hits are counted in the listing."""
     aem.admin("POST", "/faults", json={"path": "^/content/p1", "status": 502, "probability": 1})
     aem.admin("POST", "/faults", json={"path": "^/content/p2", "status": 504})
-    assert [aem.get("/content/p1.json").status_code for _ in range(5)] == [502] * 5
-    assert [aem.get("/content/p2.json").status_code for _ in range(3)] == [504] * 3
+    assert [aem.get("/content/p1.json").status_code for _unused in range(5)] == [502] * 5
+    assert [aem.get("/content/p2.json").status_code for _unused in range(3)] == [504] * 3
     faults = aem.admin("GET", "/faults").json()["faults"]
     assert [(f["status"], f["hits"]) for f in faults] == [(502, 5), (504, 3)]
 
@@ -186,7 +184,7 @@ def test_fault_drop_with_count_then_recovers(aem):
     """Faults: drop closes the connection count times, then requests are served again; a fault with
     only a delay and a count delays that many requests and lets them through."""
     aem.admin("POST", "/faults", json={"path": "^/content.json$", "drop": True, "count": 2})
-    for _ in range(2):
+    for _unused in range(2):
         with pytest.raises(requests.exceptions.ConnectionError):
             requests.get(aem.url + "/content.json", auth=("admin", "admin"))
     assert aem.get("/content.json").status_code == 200
@@ -288,7 +286,7 @@ def test_keep_alive(aem):
     c = http.client.HTTPConnection(host, int(port))
     import base64
     h = {"Authorization": "Basic " + base64.b64encode(b"admin:admin").decode()}
-    for _ in range(3):
+    for _unused in range(3):
         c.request("GET", "/content.json", headers=h)
         r = c.getresponse()
         body = r.read()
@@ -306,7 +304,7 @@ def test_outbound_http_from_handler_no_deadlock(aem_factory):
     def relay(app, request):
         from tests.mock_aem.http_types import Response
 
-        status, _, body = app.http_request("GET", b.url + "/__mock__/stats")
+        status, _unused, body = app.http_request("GET", b.url + "/__mock__/stats")
         return Response.json(200, {"status": status, "body": json.loads(body)})
 
     a.app.add_servlet("GET", r"/bin/relay", relay)
@@ -406,7 +404,7 @@ def test_state_file_survives_restart(tmp_path):
 
 def test_cli_help():
     """CLI: --help lists the options."""
-    r = subprocess.run([sys.executable, "-m", "tests.mock_aem", "--help"], cwd=ROOT, capture_output=True,
+    r = subprocess.run(check=False, args=[sys.executable, "-m", "tests.mock_aem", "--help"], cwd=ROOT, capture_output=True,
                        text=True, timeout=30)
     assert r.returncode == 0
     for opt in ("--host", "--port", "--instances", "--aem-version", "--admin-password", "--tls", "--state-file",
@@ -417,7 +415,7 @@ def test_cli_help():
 
 def test_cli_bad_version():
     """CLI: an unknown --aem-version is refused."""
-    r = subprocess.run([sys.executable, "-m", "tests.mock_aem", "--aem-version", "7.0"], cwd=ROOT,
+    r = subprocess.run(check=False, args=[sys.executable, "-m", "tests.mock_aem", "--aem-version", "7.0"], cwd=ROOT,
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 2 and "unsupported AEM version" in r.stderr
 
@@ -445,7 +443,7 @@ def test_cli_instances_seed_state_and_sigterm(tmp_path, mock_cli):
     assert requests.get(urls[1] + "/content/later.json", auth=auth).json()["y"] == "2"
     assert requests.get(urls[0] + "/content/later.json", auth=auth).status_code == 404
     assert requests.get(urls[0] + "/content/seeded.json", auth=auth).status_code == 200  # restored, not re-seeded
-    rc, _ = cli.stop()
+    rc, _unused = cli.stop()
     assert rc == 0
 
 

@@ -28,7 +28,7 @@ CID = "cli-contract-client"
 def _free_consecutive_ports(n):
     """A base port with n free consecutive ports (checked by binding them; the CLI may still lose a
     race, the caller retries)."""
-    for _ in range(50):
+    for _unused in range(50):
         with socket.socket() as s0:
             s0.bind(("127.0.0.1", 0))
             base = s0.getsockname()[1]
@@ -52,7 +52,7 @@ def _free_consecutive_ports(n):
 def test_one_ready_line_and_instances_on_consecutive_ports(mock_cli):
     """--port P --instances N: N independent authors on P..P+N-1 in one process; exactly one ready
     line (with the ports) before the stop line; --host is honoured."""
-    for _ in range(5):
+    for _unused in range(5):
         base = _free_consecutive_ports(3)
         try:
             cli = mock_cli("--host", "127.0.0.1", "--port", str(base), "--instances", "3")
@@ -185,7 +185,7 @@ def test_admin_api_on_every_port(tmp_path, mock_cli):
     for base in (aem, ims, bp):
         assert requests.delete(base + "/__mock__/faults").json() == {"faults": []}
 
-    rc, _ = cli.stop()
+    rc, _unused = cli.stop()
     assert rc == 0
     data = json.loads(state.read_text())
     assert set(data["apps"]) == {"aem0", "ims", "bp"}

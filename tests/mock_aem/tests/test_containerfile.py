@@ -45,7 +45,7 @@ def instructions():
                 buf += s[:-1] + " "
                 continue
             buf += s
-            word, _, rest = buf.strip().partition(" ")
+            word, _unused, rest = buf.strip().partition(" ")
             out.append((word.upper(), rest.strip()))
             buf = ""
     assert not buf, "dangling line continuation"
@@ -60,15 +60,15 @@ def one(name):
 
 def test_syntax_and_base_image_argument():
     ins = instructions()
-    assert {i for i, _ in ins} <= KNOWN
+    assert {i for i, _unused in ins} <= KNOWN
     assert ins[0] == ("ARG", "BASE_IMAGE=localhost/aemtools-mock-base:bookworm")
     assert ins[1] == ("FROM", "${BASE_IMAGE}")
-    assert [i for i, _ in ins].count("FROM") == 1
+    assert [i for i, _unused in ins].count("FROM") == 1
 
 
 def test_copies_only_the_mock():
     copies = [a for i, a in instructions() if i in ("COPY", "ADD")]
-    assert [i for i, _ in instructions() if i == "ADD"] == []
+    assert [i for i, _unused in instructions() if i == "ADD"] == []
     assert copies == ["tests/__init__.py tests/__init__.py", "tests/mock_aem tests/mock_aem"]
     for src in ("tests/__init__.py", "tests/mock_aem/__main__.py", "tests/mock_aem/requirements.txt"):
         assert os.path.exists(os.path.join(ROOT, src))
@@ -86,7 +86,7 @@ def test_entrypoint_cmd_ports_and_stop_signal():
     assert args.host == "0.0.0.0"
     exposed = set()
     for part in one("EXPOSE").split():
-        lo, _, hi = part.split("/")[0].partition("-")
+        lo, _unused, hi = part.split("/")[0].partition("-")
         exposed |= set(range(int(lo), int(hi or lo) + 1))
     assert {args.port, args.ims_port, args.bp_port} <= exposed
     assert set(range(args.port, args.port + 10)) <= exposed  # room for --instances up to 10
@@ -100,7 +100,7 @@ def _run_script():
 
 
 def test_run_script_is_valid_sh():
-    r = subprocess.run(["sh", "-n", "-c", _run_script()], capture_output=True, text=True, timeout=30)
+    r = subprocess.run(check=False, args=["sh", "-n", "-c", _run_script()], capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
 
 
@@ -117,7 +117,7 @@ def _image_tree(tmp_path):
 def _debian_python_with_deps():
     if not os.path.exists(DEBIAN_PY):
         return False
-    r = subprocess.run([DEBIAN_PY, "-c", "import cryptography, jwt"], capture_output=True, timeout=30)
+    r = subprocess.run(check=False, args=[DEBIAN_PY, "-c", "import cryptography, jwt"], capture_output=True, timeout=30)
     return r.returncode == 0
 
 
@@ -133,7 +133,7 @@ def test_run_script_uses_the_base_image_packages(tmp_path):
     binp.mkdir()
     (binp / "python3").symlink_to(DEBIAN_PY)
     env = {"PATH": "%s:/usr/bin:/bin" % binp, "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path)}
-    r = subprocess.run(["sh", "-c", _run_script()], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(check=False, args=["sh", "-c", _run_script()], cwd=root, env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "cryptography and PyJWT come from the base image" in r.stdout
     assert "pip" not in r.stdout + r.stderr
@@ -155,7 +155,7 @@ def test_run_script_pip_installs_when_the_base_image_lacks_them(tmp_path):
         'exec %s -S "$@"\n' % (shlex.quote(str(marker)), shlex.quote(str(marker)), DEBIAN_PY, DEBIAN_PY))
     fake.chmod(0o755)
     env = {"PATH": "%s:/usr/bin:/bin" % binp, "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path)}
-    r = subprocess.run(["sh", "-c", _run_script()], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(check=False, args=["sh", "-c", _run_script()], cwd=root, env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout + r.stderr
     assert marker.read_text().split() == ["install", "-r", "tests/mock_aem/requirements.txt"]
     reqs = [ln.split(">=")[0] for ln in (root / "tests/mock_aem/requirements.txt").read_text().splitlines()
@@ -184,7 +184,7 @@ def _wait_ready(p, timeout=30):
 def _unshare_works():
     if not shutil.which("unshare"):
         return False
-    r = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"], capture_output=True, timeout=30)
+    r = subprocess.run(check=False, args=["unshare", "--pid", "--fork", "--mount-proc", "true"], capture_output=True, timeout=30)
     return r.returncode == 0
 
 
@@ -211,7 +211,7 @@ def test_image_files_serve_and_stop_on_sigterm_as_pid1(tmp_path):
         assert nspid[-1] == "1"  # the mock is PID 1 in its namespace
         started = time.monotonic()
         os.kill(children[0], signal.SIGTERM)
-        out, _ = p.communicate(timeout=20)
+        out, _unused = p.communicate(timeout=20)
         assert p.returncode == 0 and out == "mock-aem stopped\n"
         assert time.monotonic() - started < 20
     finally:

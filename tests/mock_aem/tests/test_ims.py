@@ -206,7 +206,7 @@ def test_access_token_is_a_jwt_with_ims_claims(ims, kp, clock):
     type=access_token, client_id, user_id, as=ims-na1, created_at and expires_in as ms strings."""
     token = good_token(ims, kp, clock)
     assert token.startswith("eyJ4NXUiOiJpbXNfbmExLWtleS")
-    header, payload, _, _ = decode_jws(token)
+    header, payload, _unused, _unused = decode_jws(token)
     assert header["alg"] == "RS256" and header["x5u"].startswith("ims_na1-key")
     assert payload["type"] == "access_token"
     assert payload["client_id"] == CID
@@ -500,7 +500,7 @@ def test_client_credentials_params_in_query(ims):
 def test_client_credentials_scope_comma_separated(ims):
     """§4.2 VERIFIED: scope is a comma-separated list; blanks around entries are tolerated."""
     assert cc(ims, scope="openid, AdobeID, read_organizations").status == 200
-    header, payload, _, _ = decode_jws(response_json(cc(ims, scope="openid,AdobeID"))["access_token"])
+    header, payload, _unused, _unused = decode_jws(response_json(cc(ims, scope="openid,AdobeID"))["access_token"])
     assert payload["scope"] == "openid,AdobeID"
 
 

@@ -25,7 +25,7 @@ def _sources():
 
 def test_one_table_module():
     """Exactly one module holds INFERRED facts: inferred.py (no second table such as inferred_ims_bp.py)."""
-    names = [n for n, _ in _sources()]
+    names = [n for n, _unused in _sources()]
     assert [n for n in names if "inferred" in n] == ["inferred.py"]
     for name, text in _sources():
         if name == "inferred.py":
@@ -58,7 +58,7 @@ def test_every_key_the_code_reads_exists():
 
 def test_value_and_listing(capsys):
     assert inferred.value("aem.json_max_results") == INFERRED["aem.json_max_results"].value
-    assert [k for k, _ in inferred.entries("bp.")] == [k for k in INFERRED if k.startswith("bp.")]
+    assert [k for k, _unused in inferred.entries("bp.")] == [k for k in INFERRED if k.startswith("bp.")]
     inferred.main()
     out = capsys.readouterr().out
     for key in INFERRED:

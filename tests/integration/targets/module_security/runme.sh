@@ -10,7 +10,8 @@ python="$MOCK_PYTHON"
 work="$MOCK_WORK"
 
 # Secrets used below; none of them may appear in the playbook's -vvv output.
-export SEC_ADMIN_PASSWORD="Adm1n-$(date +%s)-pw"
+SEC_ADMIN_PASSWORD="Adm1n-$(date +%s)-pw"
+export SEC_ADMIN_PASSWORD
 export SEC_CLIENT_SECRET="p8e-client-secret-$RANDOM$RANDOM"
 export SEC_NODE_SECRET="node-secret-$RANDOM$RANDOM"
 

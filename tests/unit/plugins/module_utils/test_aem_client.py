@@ -27,7 +27,7 @@ PASSWORD = "s3cr3t-Passw0rd"
 
 
 def test_session_carries_basic_auth_user_agent_and_tls_verification():
-    client, session, _, _ = make_client([FakeResponse(200, {})])
+    client, session, _unused, _unused = make_client([FakeResponse(200, {})])
     client.get("/content.json", "read")
     assert session.auth == ("deployer", PASSWORD)
     assert session.headers["User-Agent"] == USER_AGENT
@@ -40,16 +40,16 @@ def test_session_carries_basic_auth_user_agent_and_tls_verification():
 def test_ca_path_and_validate_certs_select_verification_on_every_request(monkeypatch):
     # requests would let this variable override a session-level verify setting
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
-    client, session, _, _ = make_client([FakeResponse(200, {})], ca_path="/etc/ca.pem")
+    client, session, _unused, _unused = make_client([FakeResponse(200, {})], ca_path="/etc/ca.pem")
     client.get("/x.json", "read")
     assert session.calls[0]["verify"] == "/etc/ca.pem"
-    client, session, _, _ = make_client([FakeResponse(200, {})], validate_certs=False, ca_path="/etc/ca.pem")
+    client, session, _unused, _unused = make_client([FakeResponse(200, {})], validate_certs=False, ca_path="/etc/ca.pem")
     client.get("/x.json", "read")
     assert session.calls[0]["verify"] is False
 
 
 def test_write_refused_with_403_fetches_csrf_token_once_and_retries():
-    client, session, _, _ = make_client([
+    client, session, _unused, _unused = make_client([
         FakeResponse(403, "<html>Forbidden</html>"),
         FakeResponse(200, {"token": "csrf-token-value-1"}),
         FakeResponse(201, {}),
@@ -67,7 +67,7 @@ def test_write_refused_with_403_fetches_csrf_token_once_and_retries():
 
 
 def test_write_refused_again_after_csrf_retry_raises_forbidden_without_third_attempt():
-    client, session, _, _ = make_client([
+    client, session, _unused, _unused = make_client([
         FakeResponse(403, "Forbidden"),
         FakeResponse(200, {"token": "tok-abcdef"}),
         FakeResponse(403, "Forbidden"),
@@ -80,7 +80,7 @@ def test_write_refused_again_after_csrf_retry_raises_forbidden_without_third_att
 
 
 def test_read_refused_with_403_does_not_fetch_a_token():
-    client, session, _, _ = make_client([FakeResponse(403, "no")])
+    client, session, _unused, _unused = make_client([FakeResponse(403, "no")])
     with pytest.raises(AemForbiddenError):
         client.get("/content.json", "read")
     assert len(session.calls) == 1
@@ -105,7 +105,7 @@ def test_backoff_is_capped():
 
 
 def test_retries_are_bounded_then_the_error_is_typed():
-    client, session, warnings, _ = make_client([FakeResponse(503, "busy")] * 3, retries=2)
+    client, session, warnings, _unused = make_client([FakeResponse(503, "busy")] * 3, retries=2)
     with pytest.raises(AemServerError) as info:
         client.get("/x.json", "read x")
     assert len(session.calls) == 3
@@ -114,21 +114,21 @@ def test_retries_are_bounded_then_the_error_is_typed():
 
 
 def test_non_idempotent_post_is_not_retried():
-    client, session, warnings, _ = make_client([FakeResponse(503, "busy")])
+    client, session, warnings, _unused = make_client([FakeResponse(503, "busy")])
     with pytest.raises(AemServerError):
         client.post("/bin/queue", "clear queue")
     assert len(session.calls) == 1 and warnings == []
 
 
 def test_idempotent_post_is_retried():
-    client, session, warnings, _ = make_client([FakeResponse(504, "gw"), FakeResponse(200, {})])
+    client, session, warnings, _unused = make_client([FakeResponse(504, "gw"), FakeResponse(200, {})])
     assert client.post("/content/a", "update a", idempotent=True).status == 200
     assert len(warnings) == 1
 
 
 def test_connection_errors_are_retried_then_reported_as_unreachable_without_secrets():
     error = requests.exceptions.ConnectionError("Max retries exceeded for http://deployer:%s@aem" % PASSWORD)
-    client, session, warnings, _ = make_client([error, error], retries=1)
+    client, session, warnings, _unused = make_client([error, error], retries=1)
     with pytest.raises(AemUnreachableError) as info:
         client.get("/x.json", "read x")
     assert len(session.calls) == 2 and len(warnings) == 1
@@ -138,21 +138,21 @@ def test_connection_errors_are_retried_then_reported_as_unreachable_without_secr
 
 
 def test_timeout_is_unreachable_and_names_the_option():
-    client, _, _, _ = make_client([requests.exceptions.ReadTimeout("read timed out")], retries=0)
+    client, _unused, _unused, _unused = make_client([requests.exceptions.ReadTimeout("read timed out")], retries=0)
     with pytest.raises(AemUnreachableError) as info:
         client.get("/x.json", "read x")
     assert "option timeout" in str(info.value)
 
 
 def test_tls_failure_is_its_own_error_and_suggests_ca_path():
-    client, _, _, _ = make_client([requests.exceptions.SSLError("certificate verify failed")], retries=2)
+    client, _unused, _unused, _unused = make_client([requests.exceptions.SSLError("certificate verify failed")], retries=2)
     with pytest.raises(AemTLSError) as info:
         client.get("/x.json", "read x")
     assert "ca_path" in str(info.value) and str(info.value).startswith("Failed to read x")
 
 
 def test_wrong_password_is_auth_error_naming_the_user_not_the_password():
-    client, _, _, _ = make_client([FakeResponse(401, "<html>password=%s rejected</html>" % PASSWORD)])
+    client, _unused, _unused, _unused = make_client([FakeResponse(401, "<html>password=%s rejected</html>" % PASSWORD)])
     with pytest.raises(AemAuthError) as info:
         client.get("/x.json", "read x")
     kwargs = info.value.fail_kwargs()
@@ -162,14 +162,14 @@ def test_wrong_password_is_auth_error_naming_the_user_not_the_password():
 
 
 def test_not_found_is_typed_and_expected_statuses_pass_through():
-    client, _, _, _ = make_client([FakeResponse(404, "missing"), FakeResponse(404, "missing")])
+    client, _unused, _unused, _unused = make_client([FakeResponse(404, "missing"), FakeResponse(404, "missing")])
     with pytest.raises(AemNotFoundError):
         client.get("/x.json", "read x")
     assert client.get("/x.json", "read x", expected=(200, 404)).status == 404
 
 
 def test_csrf_token_never_appears_in_errors():
-    client, _, _, _ = make_client([
+    client, _unused, _unused, _unused = make_client([
         FakeResponse(403, "no"), FakeResponse(200, {"token": "tok-SECRET-123"}),
         FakeResponse(500, "echo CSRF-Token: tok-SECRET-123"),
     ])
@@ -179,7 +179,7 @@ def test_csrf_token_never_appears_in_errors():
 
 
 def test_paths_are_percent_encoded_but_keep_jcr_names():
-    client, session, _, _ = make_client([FakeResponse(200, {})])
+    client, session, _unused, _unused = make_client([FakeResponse(200, {})])
     client.get("/content/dam/my folder/jcr:content.json", "read")
     assert session.calls[0]["url"].endswith("/content/dam/my%20folder/jcr:content.json")
 

@@ -90,7 +90,7 @@ def test_secret_listed_twice_is_rejected():
 
 
 def test_check_mode_reads_but_never_writes():
-    client, session, _, _ = make_client([FakeResponse(200, {"jcr:primaryType": "nt:unstructured", "title": "Old"})])
+    client, session, _unused, _unused = make_client([FakeResponse(200, {"jcr:primaryType": "nt:unstructured", "title": "Old"})])
     result = ensure_present(client, NodeSpec("/content/a", {"title": "New"}, secrets={"pw": SECRET}), check_mode=True)
     assert result["changed"] is True
     assert [c["method"] for c in session.calls] == ["GET"]
@@ -98,7 +98,7 @@ def test_check_mode_reads_but_never_writes():
 
 
 def test_apply_writes_once_then_rereads_and_redacts():
-    client, session, _, _ = make_client([
+    client, session, _unused, _unused = make_client([
         FakeResponse(404, "missing"),
         FakeResponse(201, {"status.code": 201, "status.message": "Created", "changes": []}),
         FakeResponse(200, {"jcr:primaryType": "nt:unstructured", "title": "T", "pw": ENCRYPTED}),
@@ -112,7 +112,7 @@ def test_apply_writes_once_then_rereads_and_redacts():
 
 
 def test_write_that_did_not_stick_is_reported():
-    client, _, _, _ = make_client([
+    client, _unused, _unused, _unused = make_client([
         FakeResponse(200, {"title": "Old"}),
         FakeResponse(200, {"status.code": 200, "changes": []}),
         FakeResponse(200, {"title": "Old"}),
@@ -123,7 +123,7 @@ def test_write_that_did_not_stick_is_reported():
 
 
 def test_absent_deletes_with_operation_delete_and_verifies():
-    client, session, _, _ = make_client([
+    client, session, _unused, _unused = make_client([
         FakeResponse(200, {"title": "T"}),
         FakeResponse(200, {"status.code": 200, "changes": [{"type": "deleted", "argument": "/content/a"}]}),
         FakeResponse(404, "gone"),
@@ -134,19 +134,19 @@ def test_absent_deletes_with_operation_delete_and_verifies():
 
 
 def test_absent_on_missing_node_makes_no_write():
-    client, session, _, _ = make_client([FakeResponse(404, "gone")])
+    client, session, _unused, _unused = make_client([FakeResponse(404, "gone")])
     assert ensure_absent(client, "/content/a", check_mode=False)["changed"] is False
     assert len(session.calls) == 1
 
 
 def test_secret_looking_names_are_redacted_even_when_not_declared():
     """A delete or an update must not show a secret AEM keeps in clear, declared or not."""
-    client, _, _, _ = make_client([
+    client, _unused, _unused, _unused = make_client([
         FakeResponse(200, {"title": "T", "transportPassword": "clear-text-pw", "clientSecret": "cs-value"}),
     ])
     result = ensure_absent(client, "/content/a", check_mode=True)
     assert result["diff"]["before"] == {"title": "T", "transportPassword": REDACTED, "clientSecret": REDACTED}
-    client, _, _, _ = make_client([FakeResponse(200, {"transportPassword": "old-pw-value"})])
+    client, _unused, _unused, _unused = make_client([FakeResponse(200, {"transportPassword": "old-pw-value"})])
     result = ensure_present(client, NodeSpec("/content/a", {"transportPassword": "new-pw-value"}), check_mode=True)
     assert result["changed"] is True
     assert "old-pw-value" not in repr(result) and "new-pw-value" not in repr(result)

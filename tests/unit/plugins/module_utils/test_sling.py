@@ -42,8 +42,8 @@ def test_depth_selectors(depth, selector):
 
 
 def test_read_node_returns_json_and_none_when_missing():
-    client, session, _, _ = make_client([FakeResponse(200, {"jcr:primaryType": "nt:unstructured"}),
-                                         FakeResponse(404, "<html>Not Found</html>")])
+    client, session, _unused, _unused = make_client([FakeResponse(200, {"jcr:primaryType": "nt:unstructured"}),
+                                                     FakeResponse(404, "<html>Not Found</html>")])
     assert read_node(client, "/content/a") == {"jcr:primaryType": "nt:unstructured"}
     assert session.calls[0]["url"].endswith("/content/a.json")
     assert read_node(client, "/content/b", depth=2) is None
@@ -52,12 +52,12 @@ def test_read_node_returns_json_and_none_when_missing():
 
 def test_read_node_treats_403_as_missing_only_when_asked():
     """Below agents.<runmode> AEM answers 403 for a missing agent (reference 1.3)."""
-    client, _, _, _ = make_client([FakeResponse(403, "x")])
+    client, _unused, _unused, _unused = make_client([FakeResponse(403, "x")])
     assert read_node(client, "/etc/replication/agents.author/none", missing=(403, 404)) is None
 
 
 def test_read_node_falls_back_to_shallower_reads_on_300():
-    client, session, _, _ = make_client([
+    client, session, _unused, _unused = make_client([
         FakeResponse(300, ["/content/big.2.json", "/content/big.1.json", "/content/big.0.json"]),
         FakeResponse(300, ["/content/big.1.json"]),
         FakeResponse(200, {"jcr:primaryType": "sling:Folder", "child": {}}),
@@ -69,13 +69,13 @@ def test_read_node_falls_back_to_shallower_reads_on_300():
 
 
 def test_read_node_300_without_alternatives_is_unexpected():
-    client, _, _, _ = make_client([FakeResponse(300, [])])
+    client, _unused, _unused, _unused = make_client([FakeResponse(300, [])])
     with pytest.raises(AemUnexpectedResponseError):
         read_node(client, "/content/big", depth="infinity")
 
 
 def test_read_node_non_json_is_unexpected():
-    client, _, _, _ = make_client([FakeResponse(200, "<html>login</html>")])
+    client, _unused, _unused, _unused = make_client([FakeResponse(200, "<html>login</html>")])
     with pytest.raises(AemUnexpectedResponseError):
         read_node(client, "/content/a")
 
@@ -150,7 +150,7 @@ def test_sling_post_fails_when_the_body_reports_an_error_behind_http_200():
     """:status=browser answers 200 with the real code only in the body (reference 1.3)."""
     body = {"status.code": 500, "status.message": "javax.jcr.AccessDeniedException",
             "error": {"class": "javax.jcr.AccessDeniedException", "message": "Access denied"}, "changes": []}
-    client, session, _, _ = make_client([FakeResponse(200, body)])
+    client, session, _unused, _unused = make_client([FakeResponse(200, body)])
     with pytest.raises(AemServerError) as info:
         sling_post(client, "/content/a", [("x", "1")], "update /content/a")
     assert "Access denied" in str(info.value)
