@@ -5,8 +5,8 @@ is resolved and rejected), so the Makefile keeps such a copy in sync before ever
 
 Copied: what git tracks plus untracked files that are not git-ignored (so work in progress is tested
 too, while venvs, caches and build output stay out).  Files that vanished from the checkout are
-removed from the copy; ansible-test's own output (``tests/output``) and the generated
-``tests/integration/integration_config.yml`` are left alone.
+removed from the copy; ansible-test's own output (``tests/output``, ``tests/integration/inventory``)
+and the generated ``tests/integration/integration_config.yml`` are left alone.
 
 The copy gets a git repository of its own (``git init``, nothing committed): the copy lives inside the
 checkout's git-ignored ``build/`` directory, and without its own ``.git`` ansible-test would use the
@@ -24,7 +24,8 @@ import shutil
 import subprocess
 import sys
 
-KEEP = (".git/", "tests/output/", "tests/integration/integration_config.yml")
+# never removed from the copy: its own git repo, ansible-test's output and generated files
+KEEP = (".git/", "tests/output/", "tests/integration/integration_config.yml", "tests/integration/inventory")
 
 
 def source_files(src: str) -> set[str]:
