@@ -346,9 +346,14 @@ def write_certificate(module, path, pem):
     if os.path.exists(path):
         with open(path, "r") as handle:
             current = handle.read()
-    if pem is not None and current == pem:
+    if pem is None:
+        # in check mode: AEM would generate the key pair first; otherwise AEM did not give it out
+        if not module.check_mode:
+            module.warn("option certificate_path: AEM returned no public certificate, so %s was not written" % path)
+        return path, module.check_mode
+    if current == pem:
         return path, False
-    if module.check_mode or pem is None:
+    if module.check_mode:
         return path, True
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
