@@ -35,5 +35,6 @@ pip_install -r requirements-test.txt -c "$constraints"
 "$venv/bin/python" - <<'PY'
 import sys
 from ansible.release import __version__
-print("== Python %d.%d.%d, ansible-core %s ready" % (sys.version_info[:3] + (__version__,)))
+print("== Python %d.%d.%d, ansible-core %s ready" % (sys.version_info[:3] + (__version__,)), end="")
 PY
+echo " in $venv (${SECONDS}s)"
