@@ -26,6 +26,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import
     SAFE_METHODS,
     USER_AGENT,
     HttpClient,
+    validate_transport_params,
 )
 
 __all__ = ["AemClient", "aem_argument_spec", "validate_connection_params", "REQUESTS_IMPORT_ERROR", "USER_AGENT"]
@@ -63,11 +64,7 @@ def validate_connection_params(params):
     problem = validate_url("url", params.get("url"), "https://author.example.com:4502")
     if problem:
         return problem
-    if params.get("timeout") is not None and params["timeout"] <= 0:
-        return "option timeout: %s is not positive; expected seconds, e.g. 30" % params["timeout"]
-    if params.get("retries") is not None and params["retries"] < 0:
-        return "option retries: %s is negative; expected 0 or more" % params["retries"]
-    return None
+    return validate_transport_params(params)
 
 
 class AemClient(HttpClient):

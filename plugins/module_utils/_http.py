@@ -48,6 +48,15 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 10.0
 
 
+def validate_transport_params(params):
+    """An error message for bad ``timeout`` or ``retries`` options, or None."""
+    if params.get("timeout") is not None and params["timeout"] <= 0:
+        return "option timeout: %s is not positive; expected seconds, e.g. 30" % params["timeout"]
+    if params.get("retries") is not None and params["retries"] < 0:
+        return "option retries: %s is negative; expected 0 or more" % params["retries"]
+    return None
+
+
 class HttpResponse(object):
     """What callers need of an answer: status, headers, body; decoupled from ``requests``."""
 

@@ -25,7 +25,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemInputError,
     AemUnexpectedResponseError,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import HttpClient
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import HttpClient, validate_transport_params
 
 JWT_IMPORT_ERROR = None
 try:
@@ -90,11 +90,7 @@ def validate_ims_params(params):
     if account is not None and not account.endswith(TECHNICAL_ACCOUNT_SUFFIX):
         return ("option technical_account_id: %r does not end with %s; expected the technical account ID from the "
                 "Adobe Developer Console, such as 0123456789ABCDEF@techacct.adobe.com" % (account, TECHNICAL_ACCOUNT_SUFFIX))
-    if params.get("timeout") is not None and params["timeout"] <= 0:
-        return "option timeout: %s is not positive; expected seconds, e.g. 30" % params["timeout"]
-    if params.get("retries") is not None and params["retries"] < 0:
-        return "option retries: %s is negative; expected 0 or more" % params["retries"]
-    return None
+    return validate_transport_params(params)
 
 
 def base_url(ims_url):
