@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemInputError,
+    AemNotFoundError,
     AemUnexpectedResponseError,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import (
@@ -20,6 +21,16 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node im
     diff_for,
     ensure_present,
     redact_node,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import (
+    create_keystore,
+    describe_certificate,
+    describe_entry,
+    find_user,
+    read_keystore,
+    remove_alias,
+    same_certificate,
+    upload_key_pair,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import (
@@ -31,6 +42,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling impor
 
 TENANT_HOST_SUFFIX = ".brand-portal.adobe.com"
 DEFAULT_OAUTH_SCOPES = "dam-read dam-write dam-sync cc-share"  # aem-http-api.md 6.3 (DEMO-UTILS)
+CLASSIC_CREDENTIAL_OPTIONS = ("api_key", "technical_account_id", "org_id", "client_secret")
 
 
 def validate_tenant_url(url, warn):
@@ -96,6 +108,54 @@ def classic_certificate(client, name):
     return text if "BEGIN CERTIFICATE" in text else None
 
 
+def node_name(path):
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def missing_credentials(model, params, properties):
+    """The options a complete configuration still lacks: neither given to the task nor held by the cloud service
+    (``properties``, as it is after the task), so that updating one setting does not report the others missing."""
+    stored = properties or {}
+    if model == "ims":
+        return [] if params["ims_config"] or stored.get("imsConfig") else ["ims_config"]
+    names = fact("classic_credential_properties")
+    return [option for option in CLASSIC_CREDENTIAL_OPTIONS if not params[option] and not stored.get(names[option])]
+
+
+def ensure_mac_key_pair(client, tenant_url, key, cert, check_mode, keystore_password):
+    """6.3/6.4 bring-your-own key pair: the MAC user's keystore holds the integration's key pair
+    (aem-http-api.md 6.4), so one certificate registered in the console can serve a whole fleet.
+
+    Returns ``(changed, before, after)`` descriptions of the key pair (never the key).
+    """
+    alias = fact("mac_key_alias")
+    after = describe_certificate(alias, cert)
+    try:
+        user = find_user(client, mac_user_id(tenant_url))
+    except AemNotFoundError:
+        if check_mode:
+            # AEM creates the MAC user when the cloud service is saved, which check mode did not do.
+            return True, None, after
+        raise
+    store = read_keystore(client, user)
+    entry = (store or {}).get(alias)
+    if entry is not None and same_certificate(entry, cert):
+        return False, describe_entry(alias, entry), after
+    before = describe_entry(alias, entry) if entry is not None else None
+    if not check_mode:
+        if store is None:
+            create_keystore(client, user, keystore_password)
+        elif entry is not None:
+            remove_alias(client, user, alias)
+        upload_key_pair(client, user, alias, key, cert)
+        stored = (read_keystore(client, user) or {}).get(alias)
+        if stored is None or not same_certificate(stored, cert):
+            raise AemUnexpectedResponseError("AEM accepted the key pair but the MAC user's keystore does not hold it "
+                                             "when read back", method="GET", path=user + ".ks.json",
+                                             attempted="verify the key pair of %s" % user)
+    return True, before, after
+
+
 def detect_profile(client):
     return read_profile(client)
 
@@ -108,16 +168,19 @@ def ensure_classic(client, path, title, tenant_url, params, check_mode):
     """6.3/6.4: a cq:Page whose jcr:content holds the tenant URL and the integration's credentials.
 
     Saving it is what makes AEM generate the key pair, the MAC user and the four agents.
+    ``title`` None keeps the title of an existing page; a new page is titled with its node name.
     Returns ``(result, properties)``.
     """
     names = fact("classic_credential_properties")
-    props = {"jcr:title": title, "sling:resourceType": fact("cloudservice_resource_type"),
+    props = {"sling:resourceType": fact("cloudservice_resource_type"),
              names["tenant_url"]: tenant_url, names["authorization_server"]: params["authorization_server"].rstrip("/")}
     for option in ("api_key", "technical_account_id", "org_id"):
         if params[option]:
             props[names[option]] = params[option]
     secrets = {names["client_secret"]: params["client_secret"]} if params["client_secret"] else {}
     page = ensure_present(client, NodeSpec(path, primary_type="cq:Page"), check_mode)
+    if title is not None or page["changed"]:
+        props["jcr:title"] = title if title is not None else node_name(path)
     content = ensure_present(client, NodeSpec(path + "/jcr:content", props, primary_type="nt:unstructured",
                                               secrets=secrets, secret_update=params["client_secret_update"]),
                              check_mode)
@@ -131,16 +194,19 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
 
     The servlet (aem-http-api.md 6.3) writes on every call, so it is called only when something
     differs; ``item=<path>`` edits the page (INFERRED), which lets the node name be the user's.
+    ``title`` None keeps the title of an existing cloud service; a new one is titled with its node name.
     Returns ``(result, properties)``.
     """
+    content_path = path + "/jcr:content"
+    current = read_node(client, content_path)
+    current_props = node_properties(current) or {}
+    if title is None:
+        title = current_props.get("jcr:title") or node_name(path)
     desired = {"jcr:title": title, "tenantURL": tenant_url, "oauthScopes": params["oauth_scopes"],
                "sling:resourceType": fact("cloudservice_resource_type")}
     if params["ims_config"]:
         desired["imsConfig"] = params["ims_config"]
-    content_path = path + "/jcr:content"
-    current = read_node(client, content_path)
     to_set = property_changes(current, desired)[0]
-    current_props = node_properties(current) or {}
     before = dict((k, current_props[k]) for k in to_set if k in current_props)
     result = {"changed": bool(to_set), "diff": diff_for(content_path, redact_node(before), redact_node(to_set)),
               "predicted": check_mode and bool(to_set)}

@@ -50,6 +50,19 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import 
     ims_hint,
     metascope_claim,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import (
+    certificate_pem,
+    create_keystore,
+    describe_certificate,
+    describe_entry,
+    load_key_pair,
+    not_after,
+    read_keystore,
+    remove_alias,
+    same_certificate,
+    upload_key_pair,
+    find_user,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
 
@@ -396,24 +409,6 @@ class ImsRequest(object):
             self.key, self.cert = load_key_pair(self.private_key, self.certificate)
 
 
-def load_key_pair(private_key_pem, certificate_pem):
-    """The key and certificate of a bring-your-own pair; they must belong together."""
-    from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import load_private_key
-
-    key = load_private_key(private_key_pem, option="private_key")
-    try:
-        cert = x509.load_pem_x509_certificate(certificate_pem.encode("utf-8")
-                                              if isinstance(certificate_pem, str) else certificate_pem)
-    except ValueError:
-        raise AemInputError("option certificate: not a readable PEM certificate; expected the text between -----BEGIN "
-                            "CERTIFICATE----- and -----END CERTIFICATE-----, included")
-    fmt = serialization.PublicFormat.SubjectPublicKeyInfo
-    if (cert.public_key().public_bytes(serialization.Encoding.DER, fmt)
-            != key.public_key().public_bytes(serialization.Encoding.DER, fmt)):
-        raise AemInputError("options private_key and certificate: the certificate does not belong to the private key")
-    return key, cert
-
-
 def settings_from_provider(props):
     """The module-level settings an existing provider configuration holds."""
     props = props or {}
@@ -592,49 +587,9 @@ def find_configuration(client, title):
 # Key pair in the keystore of brandportal-imsconfig-service (aem-http-api.md 7.3, 8)
 # ==================================================================================================
 
-def service_user_path(client, authorizable_id=None):
-    """The node path of the IMS service user, found with querybuilder (§7.3: the path may differ)."""
-    authorizable_id = authorizable_id or fact("ims_keystore_user")
-    attempted = "find the user %s" % authorizable_id
-    params = {"path": "/home/users", "p.limit": "-1", "1_property": "rep:authorizableId",
-              "1_property.value": authorizable_id}
-    data = client.get_json("/bin/querybuilder.json", attempted, params=params)
-    hits = data.get("hits") if isinstance(data, dict) else None
-    for hit in hits or []:
-        if isinstance(hit, dict) and hit.get("path"):
-            return hit["path"]
-    raise AemError("the system user %s does not exist; it comes with AEM's Adobe IMS configuration support "
-                   "(6.5.4.0+)" % authorizable_id, method="GET", path="/bin/querybuilder.json", attempted=attempted)
-
-
-def read_keystore(client, user_path):
-    """``{alias: entry}`` of the user's keystore, or None when it has none (200 ``{"exists": false}``)."""
-    attempted = "read the keystore of %s" % user_path
-    data = client.get_json(user_path + ".ks.json", attempted)
-    if not isinstance(data, dict) or data.get("exists") is False:
-        return None
-    return dict((str(e.get("alias")), e) for e in data.get("aliases") or [] if isinstance(e, dict))
-
-
-def create_keystore(client, user_path, password):
-    client.post(user_path + ".ks.html", "create the keystore of %s" % user_path,
-                data=[(":operation", "createStore"), ("newPassword", password), ("rePassword", password)])
-
-
-def remove_alias(client, user_path, alias):
-    client.post(user_path + ".ks.html", "remove key %s from the keystore of %s" % (alias, user_path),
-                data=[("removeAlias", alias)], idempotent=True)
-
-
-def upload_key_pair(client, user_path, alias, key, cert):
-    """§8: multipart ``cert-chain`` (PEM) + ``pk`` (DER PKCS#8, as RUBY_AEM's fixtures) + ``alias``."""
-    pk = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-                           serialization.NoEncryption())
-    chain = cert.public_bytes(serialization.Encoding.PEM)
-    files = {"cert-chain": (fact("certificate_file_name"), chain, "application/x-x509-ca-cert"),
-             "pk": ("private_key.der", pk, "application/octet-stream")}
-    client.post(user_path + ".ks.html", "add key %s to the keystore of %s" % (alias, user_path),
-                data={"alias": alias}, files=files, idempotent=True)
+def service_user_path(client):
+    """The IMS service user's node; it comes with AEM's Adobe IMS configuration support (6.5.4.0+)."""
+    return find_user(client, fact("ims_keystore_user"))
 
 
 def certificate_servlet():
@@ -658,34 +613,6 @@ def download_certificate(client, alias):
 def _pem_or_none(text):
     match = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", text or "", re.S)
     return match.group(0) + "\n" if match else None
-
-
-def describe_entry(alias, entry):
-    """A short, non-secret description of a keystore entry for diffs and results."""
-    chain = (entry or {}).get("chain") or [{}]
-    first = chain[0] if isinstance(chain[0], dict) else {}
-    return {"alias": alias, "subject": first.get("subject"), "serial_number": _text(first.get("serialNumber")),
-            "not_after": first.get("notAfter")}
-
-
-def describe_certificate(alias, cert):
-    return {"alias": alias, "subject": cert.subject.rfc4514_string(), "serial_number": str(cert.serial_number),
-            "not_after": _not_after(cert).strftime("%Y-%m-%dT%H:%M:%SZ")}
-
-
-def _not_after(cert):
-    value = getattr(cert, "not_valid_after_utc", None)
-    return value if value is not None else cert.not_valid_after.replace(tzinfo=timezone.utc)
-
-
-def same_certificate(entry, cert):
-    chain = (entry or {}).get("chain") or []
-    if not chain or not isinstance(chain[0], dict):
-        return False
-    try:
-        return int(str(chain[0].get("serialNumber"))) == cert.serial_number
-    except (TypeError, ValueError):
-        return False
 
 
 class KeyPairPlan(object):
@@ -730,10 +657,6 @@ def apply_key_pair(client, request, plan):
             remove_alias(client, plan.user_path, plan.alias)
         upload_key_pair(client, plan.user_path, plan.alias, request.key, request.cert)
     return None
-
-
-def certificate_pem(cert):
-    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
 # ==================================================================================================
@@ -991,11 +914,11 @@ def credential_type_problem(profile, credential_type):
 def certificate_expiry_warning(cert, now=None):
     """A warning when a bring-your-own certificate has expired or expires within 30 days."""
     now = now or datetime.now(timezone.utc)
-    days = (_not_after(cert) - now).days
+    days = (not_after(cert) - now).days
     if days < 0:
         return "option certificate: the certificate expired on %s; IMS refuses tokens signed with its key" % (
-            _not_after(cert).strftime("%Y-%m-%d"))
+            not_after(cert).strftime("%Y-%m-%d"))
     if days < 30:
         return "option certificate: the certificate expires in %d days (%s); rotate the key pair" % (
-            days, _not_after(cert).strftime("%Y-%m-%d"))
+            days, not_after(cert).strftime("%Y-%m-%d"))
     return None

@@ -43,6 +43,9 @@ FACTS = {
                                       "aem-http-api.md 5.1: the Extended tab's Close Connection box"),
     "mac_users_root": Fact("/home/users/mac", VERIFIED, "aem-http-api.md 6.4"),
     "mac_user_id": Fact("mac-{tenant}-replication", VERIFIED, "aem-http-api.md 6.4 (BP-TROUBLE)"),
+    "mac_key_alias": Fact("brandportal", INFERRED_MARK,
+                          "aem-http-api.md 6.4: the MAC user holds the key pair of the 6.3/6.4 integration; its alias "
+                          "is not documented"),
     "legacy_cloudservice_root": Fact("/etc/cloudservices/mediaportal", VERIFIED, "aem-http-api.md 6.2"),
     "ims_cloudservice_root": Fact("/conf/global/settings/cloudconfigs/mediaportal", INFERRED_MARK,
                                   "aem-http-api.md 6.3: verified for AEMaaCS, strongly inferred for 6.5"),

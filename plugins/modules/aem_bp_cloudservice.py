@@ -59,7 +59,8 @@ options:
     default: auto
   title:
     description:
-      - Title of the cloud service. Defaults to O(name).
+      - Title of the cloud service. A new cloud service defaults to O(name); if not set, an existing one keeps
+        its title.
     type: str
   tenant_url:
     description:
@@ -106,6 +107,24 @@ options:
       - Model V(ims) only. The scopes the cloud service requests.
     type: str
     default: dam-read dam-write dam-sync cc-share
+  private_key:
+    description:
+      - Model V(cloudservice) only. Bring your own key pair - the PEM private key (RSA) to use instead of the one
+        AEM generated, so that one certificate registered in the Adobe Developer Console serves a whole fleet of
+        authors without an upload per author. Requires O(certificate).
+      - It is stored in the keystore of the tenant's MAC user, which AEM creates when the cloud service is saved.
+      - On AEM 6.5 the key pair belongs to the IMS configuration; see M(aemtools.brand_portal.aem_ims_config).
+    type: str
+  certificate:
+    description:
+      - Model V(cloudservice) only. The PEM certificate of O(private_key). The key pair is replaced when the stored
+        certificate differs from this one.
+    type: str
+  keystore_password:
+    description:
+      - Password for the MAC user's keystore if the module has to create it (with O(private_key)). A random one is
+        used when not set.
+    type: str
   certificate_path:
     description:
       - Write the public certificate (PEM, C(AEM-Adobe-IMS.crt)) to this path on the host that runs the module,
@@ -155,8 +174,8 @@ diff:
   returned: always
   type: dict
 certificate:
-  description: The public certificate (PEM) AEM generated for the cloud service (model V(cloudservice)); null when
-    AEM has none yet (for example in check mode before the first save).
+  description: The public certificate (PEM) of the cloud service's key pair (model V(cloudservice)), AEM's own or
+    O(certificate); null when AEM has none yet (for example in check mode before the first save).
   returned: when O(state=present)
   type: str
 certificate_written:
@@ -173,13 +192,15 @@ agents:
             "title": "Brand Portal", "user_id": "mac-acme-replication"}]
 missing:
   description: Options still needed to complete the configuration (for example the credentials before the
-    certificate was uploaded). Empty when complete.
+    certificate was uploaded), that is neither given to the task nor already held by the cloud service. Empty
+    when complete.
   returned: when O(state=present)
   type: list
   elements: str
 """
 
 import os
+import uuid
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -196,15 +217,15 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_porta
     detect_profile,
     ensure_classic,
     ensure_ims_model,
+    ensure_mac_key_pair,
+    missing_credentials,
     tenant_agents,
     validate_name,
     validate_tenant_url,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError, AemInputError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import ensure_absent
-
-CLASSIC_CREDENTIALS = ("api_key", "technical_account_id", "org_id", "client_secret")
-
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import certificate_pem, load_key_pair
 
 def argument_spec():
     spec = aem_argument_spec()
@@ -222,6 +243,9 @@ def argument_spec():
         client_secret_update=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
         ims_config=dict(type="str"),
         oauth_scopes=dict(type="str", default=DEFAULT_OAUTH_SCOPES),
+        private_key=dict(type="str", no_log=True),
+        certificate=dict(type="str"),
+        keystore_password=dict(type="str", no_log=True),
         certificate_path=dict(type="path"),
     )
     return spec
@@ -263,18 +287,33 @@ def run(module, client):
         result = ensure_absent(client, path, module.check_mode)
         return dict(result, model=model, cloudservice=None)
 
-    title = params["title"] or name
+    title = params["title"] or None
+    key_pair = load_key_pair(params["private_key"], params["certificate"]) if params["private_key"] else None
     if model == "cloudservice":
         result, node = ensure_classic(client, path, title, tenant_url, params, module.check_mode)
-        missing = [option for option in CLASSIC_CREDENTIALS if not params[option]]
-        certificate = classic_certificate(client, name) if node is not None and not result.get("predicted") else None
+        if key_pair:
+            changed, before, after = ensure_mac_key_pair(client, tenant_url, key_pair[0], key_pair[1],
+                                                         module.check_mode,
+                                                         params["keystore_password"] or uuid.uuid4().hex)
+            result["changed"] = result["changed"] or changed
+            if changed:
+                result["diff"]["before"]["keypair"] = before
+                result["diff"]["after"]["keypair"] = after
+            certificate = certificate_pem(key_pair[1])
+        elif node is not None and not result.get("predicted"):
+            certificate = classic_certificate(client, name)
+        else:
+            certificate = None
     else:
+        if key_pair:
+            raise AemInputError("option private_key: on AEM 6.5 the key pair belongs to the Adobe IMS configuration; "
+                                "give private_key and certificate to aemtools.brand_portal.aem_ims_config")
         if not profile.ims_configuration:
             raise AemInputError("option model: AEM %s has no Adobe IMS configuration integration for Brand Portal "
                                 "(it needs 6.5.4.0 or later)" % profile.version)
         result, node = ensure_ims_model(client, path, title, tenant_url, params, module.check_mode)
-        missing = [] if params["ims_config"] else ["ims_config"]
         certificate = None
+    missing = missing_credentials(model, params, node)
     result.pop("predicted", None)
     result.update(model=model, missing=missing, certificate=certificate,
                   cloudservice={"path": path, "properties": node},
@@ -294,7 +333,8 @@ def run(module, client):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           required_together=[("private_key", "certificate")])
     try:
         client = new_client(module)
         result = run(module, client)

@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aemtools contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
+# collections.
+"""AEM user keystores over HTTP (aem-http-api.md 8): finding a user, reading its keystore, creating
+it, adding or removing a key pair, and comparing a stored certificate with a PEM one.
+
+Used for the IMS service user's key pair (6.5) and for the MAC user's key pair (6.3/6.4).
+"""
+
+from __future__ import annotations
+
+import traceback
+from datetime import timezone
+
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemInputError, AemNotFoundError
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import load_private_key
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
+
+CRYPTOGRAPHY_IMPORT_ERROR = None
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+except ImportError:  # pragma: no cover - exercised through missing_required_lib
+    x509 = serialization = None
+    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def load_key_pair(private_key_pem, certificate_pem):
+    """The key and certificate of a bring-your-own pair; they must belong together."""
+    key = load_private_key(private_key_pem, option="private_key")
+    try:
+        cert = x509.load_pem_x509_certificate(certificate_pem.encode("utf-8")
+                                              if isinstance(certificate_pem, str) else certificate_pem)
+    except ValueError:
+        raise AemInputError("option certificate: not a readable PEM certificate; expected the text between -----BEGIN "
+                            "CERTIFICATE----- and -----END CERTIFICATE-----, included")
+    fmt = serialization.PublicFormat.SubjectPublicKeyInfo
+    if (cert.public_key().public_bytes(serialization.Encoding.DER, fmt)
+            != key.public_key().public_bytes(serialization.Encoding.DER, fmt)):
+        raise AemInputError("options private_key and certificate: the certificate does not belong to the private key")
+    return key, cert
+
+
+def find_user(client, authorizable_id):
+    """The node path of a user, found with querybuilder (aem-http-api.md 7.3: the path may differ)."""
+    attempted = "find the user %s" % authorizable_id
+    params = {"path": "/home/users", "p.limit": "-1", "1_property": "rep:authorizableId",
+              "1_property.value": authorizable_id}
+    data = client.get_json("/bin/querybuilder.json", attempted, params=params)
+    hits = data.get("hits") if isinstance(data, dict) else None
+    for hit in hits or []:
+        if isinstance(hit, dict) and hit.get("path"):
+            return hit["path"]
+    raise AemNotFoundError("the user %s does not exist" % authorizable_id, method="GET",
+                           path="/bin/querybuilder.json", attempted=attempted)
+
+
+def read_keystore(client, user_path):
+    """``{alias: entry}`` of the user's keystore, or None when it has none (200 ``{"exists": false}``)."""
+    attempted = "read the keystore of %s" % user_path
+    data = client.get_json(user_path + ".ks.json", attempted)
+    if not isinstance(data, dict) or data.get("exists") is False:
+        return None
+    return dict((str(e.get("alias")), e) for e in data.get("aliases") or [] if isinstance(e, dict))
+
+
+def create_keystore(client, user_path, password):
+    client.post(user_path + ".ks.html", "create the keystore of %s" % user_path,
+                data=[(":operation", "createStore"), ("newPassword", password), ("rePassword", password)])
+
+
+def remove_alias(client, user_path, alias):
+    client.post(user_path + ".ks.html", "remove key %s from the keystore of %s" % (alias, user_path),
+                data=[("removeAlias", alias)], idempotent=True)
+
+
+def upload_key_pair(client, user_path, alias, key, cert):
+    """§8: multipart ``cert-chain`` (PEM) + ``pk`` (DER PKCS#8, as RUBY_AEM's fixtures) + ``alias``."""
+    pk = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                           serialization.NoEncryption())
+    chain = cert.public_bytes(serialization.Encoding.PEM)
+    files = {"cert-chain": (fact("certificate_file_name"), chain, "application/x-x509-ca-cert"),
+             "pk": ("private_key.der", pk, "application/octet-stream")}
+    client.post(user_path + ".ks.html", "add key %s to the keystore of %s" % (alias, user_path),
+                data={"alias": alias}, files=files, idempotent=True)
+
+
+def describe_entry(alias, entry):
+    """A short, non-secret description of a keystore entry for diffs and results."""
+    chain = (entry or {}).get("chain") or [{}]
+    first = chain[0] if isinstance(chain[0], dict) else {}
+    return {"alias": alias, "subject": first.get("subject"), "serial_number": _text(first.get("serialNumber")),
+            "not_after": first.get("notAfter")}
+
+
+def describe_certificate(alias, cert):
+    return {"alias": alias, "subject": cert.subject.rfc4514_string(), "serial_number": str(cert.serial_number),
+            "not_after": not_after(cert).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def not_after(cert):
+    value = getattr(cert, "not_valid_after_utc", None)
+    return value if value is not None else cert.not_valid_after.replace(tzinfo=timezone.utc)
+
+
+def same_certificate(entry, cert):
+    chain = (entry or {}).get("chain") or []
+    if not chain or not isinstance(chain[0], dict):
+        return False
+    try:
+        return int(str(chain[0].get("serialNumber"))) == cert.serial_number
+    except (TypeError, ValueError):
+        return False
+
+
+def certificate_pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
