@@ -227,6 +227,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import ensure_absent
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import certificate_pem, load_key_pair
 
+
 def argument_spec():
     spec = aem_argument_spec()
     spec.update(
