@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sourced by runme.sh targets that start their own mock AEM. Provides:
 #   start_mock ARGS...          a private mock (python -m tests.mock_aem --port 0 ARGS); sets MOCK_AEM_PORT,
+#                               MOCK_AEM_PORTS (every author, comma-separated, for --instances N),
 #                               MOCK_IMS_PORT, MOCK_BP_PORT (when asked for) and MOCK_SCHEME
 #   stop_mocks                  stop every mock started so far (also done when the script exits)
 #   make_keypairs NAME...       RSA key + self-signed certificate as $MOCK_WORK/NAME.key and NAME.crt
@@ -55,10 +56,11 @@ start_mock() {
     done
     [ -n "$ready" ] || { echo "mock did not start" >&2; cat "$log" >&2; return 1; }
     MOCK_AEM_PORT="$(sed -E 's/.*aem=([0-9]+).*/\1/' <<<"$ready")"
+    MOCK_AEM_PORTS="$(grep -oE 'aem=[0-9,]+' <<<"$ready" | cut -d= -f2)"
     MOCK_IMS_PORT="$(grep -oE 'ims=[0-9]+' <<<"$ready" | cut -d= -f2 || true)"
     MOCK_BP_PORT="$(grep -oE 'bp=[0-9]+' <<<"$ready" | cut -d= -f2 || true)"
     MOCK_SCHEME="$(grep -oE 'scheme=[a-z]+' <<<"$ready" | cut -d= -f2 || echo http)"
-    export MOCK_AEM_PORT MOCK_IMS_PORT MOCK_BP_PORT MOCK_SCHEME
+    export MOCK_AEM_PORT MOCK_AEM_PORTS MOCK_IMS_PORT MOCK_BP_PORT MOCK_SCHEME
     echo "started: $ready"
 }
 
