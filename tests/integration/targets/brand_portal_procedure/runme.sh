@@ -7,6 +7,7 @@
 #   C  AEM 6.5.15, IMS configuration model, JWT; a second author of the fleet with its own key pair  ims_jwt.yml
 # Each checks check mode (0 writes), re-runs (0 writes), one change, each failure path of Test Connection with
 # its reason, and deletion. Everything runs at -vvv; no secret or private key may appear in that output.
+# BPP_SCENARIOS="A C" runs only those scenarios (default: all three); KEEP_WORK=1 keeps the logs.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
