@@ -35,7 +35,7 @@ ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_
 
 .PHONY: help venv venv311 venv312 tree \
         sanity sanity-3.11 sanity-3.12 units units-3.11 units-3.12 mock-tests integration \
-        lint docs-lint changelog-lint build test demo clean
+        lint docs-lint changelog-lint build test demo molecule clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -106,17 +106,28 @@ changelog-lint: $(VENV311)/.installed ## antsibull-changelog lint
 build: $(VENV311)/.installed ## build the tarball, install it to a temp path, ansible-doc every module
 	$(SCRIPTS)/build-check.sh $(VENV311) $(DIST_DIR)
 
+# Molecule scenarios of extensions/molecule/, container-free (the mock as a local process, see
+# extensions/molecule/README.md). One scenario: make molecule MOLECULE_SCENARIOS=configure_64
+MOLECULE_SCENARIOS ?= $(sort $(patsubst extensions/molecule/%/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml)))
+molecule: $(VENV311)/.installed tree ## Molecule scenarios (delegated driver, mock AEM as a local process)
+	for s in $(MOLECULE_SCENARIOS); do \
+	    echo "== molecule test -s $$s"; \
+	    $(call ANSIBLE_ENV,$(VENV311)) MOCK_MODE=process molecule test -s "$$s" || exit 1; \
+	done
+
 # ---------------------------------------------------------------------------------------------
 
-TEST_STAGES ?= changelog-lint lint docs-lint build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration
+TEST_STAGES ?= changelog-lint lint docs-lint build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration molecule
 
 test: ## run every check (all stages, then a summary; fails if any failed)
 	$(MAKE) -j2 venv311 venv312    # the two venvs install side by side
 	$(SCRIPTS)/run-stages.sh $(TEST_STAGES)
 
+# three authors, Adobe IMS and Brand Portal (the scripts exports AEM_PORTS, IMS_URL, BP_URL)
+DEMO_MOCK_ARGS ?= --aem-version 6.5.21 --instances 3 --ims-port 0 --bp-port 0
 demo: $(VENV311)/.installed tree ## run playbooks/demo.yml against the bundled mock AEM
 	@if [ ! -f playbooks/demo.yml ]; then echo "ERROR: playbooks/demo.yml does not exist yet" >&2; exit 1; fi
-	$(call ANSIBLE_ENV,$(VENV311)) $(SCRIPTS)/with-mock.sh $(VENV311)/bin/python \
+	$(call ANSIBLE_ENV,$(VENV311)) MOCK_ARGS="$(DEMO_MOCK_ARGS)" $(SCRIPTS)/with-mock.sh $(VENV311)/bin/python \
 	    bash -c 'exec ansible-playbook playbooks/demo.yml -e "aem_url=$$AEM_URL" "$$@"' demo $(DEMO_ARGS)
 
 clean: ## remove venvs, build output and test output
