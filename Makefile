@@ -123,7 +123,7 @@ test: ## run every check (all stages, then a summary; fails if any failed)
 	$(MAKE) -j2 venv311 venv312    # the two venvs install side by side
 	$(SCRIPTS)/run-stages.sh $(TEST_STAGES)
 
-# three authors, Adobe IMS and Brand Portal (the scripts exports AEM_PORTS, IMS_URL, BP_URL)
+# three authors, Adobe IMS and Brand Portal (the script exports AEM_PORTS, IMS_URL, BP_URL)
 DEMO_MOCK_ARGS ?= --aem-version 6.5.21 --instances 3 --ims-port 0 --bp-port 0
 demo: $(VENV311)/.installed tree ## run playbooks/demo.yml against the bundled mock AEM
 	@if [ ! -f playbooks/demo.yml ]; then echo "ERROR: playbooks/demo.yml does not exist yet" >&2; exit 1; fi
