@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import re
-import traceback
 import uuid
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
@@ -65,14 +64,6 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore im
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
-
-CRYPTOGRAPHY_IMPORT_ERROR = None
-try:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-except ImportError:  # pragma: no cover - exercised through missing_required_lib
-    x509 = serialization = None
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
 # -- configMgr (aem-http-api.md 9.1, VERIFIED) ------------------------------------------------------
 

@@ -202,7 +202,7 @@ missing:
 import os
 import uuid
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module import (
     aem_argument_spec,
@@ -225,7 +225,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_porta
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError, AemInputError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import ensure_absent
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import certificate_pem, load_key_pair
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import (
+    CRYPTOGRAPHY_IMPORT_ERROR,
+    certificate_pem,
+    load_key_pair,
+)
 
 
 def argument_spec():
@@ -336,6 +340,8 @@ def run(module, client):
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            required_together=[("private_key", "certificate")])
+    if module.params["private_key"] is not None and CRYPTOGRAPHY_IMPORT_ERROR is not None:
+        module.fail_json(msg=missing_required_lib("cryptography"), exception=CRYPTOGRAPHY_IMPORT_ERROR)
     try:
         client = new_client(module)
         result = run(module, client)

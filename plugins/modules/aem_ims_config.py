@@ -302,8 +302,8 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module 
     new_client,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError, AemInputError
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import CRYPTOGRAPHY_IMPORT_ERROR
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
-    CRYPTOGRAPHY_IMPORT_ERROR,
     ImsRequest,
     certificate_expiry_warning,
     check_health,
