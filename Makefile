@@ -128,7 +128,7 @@ DEMO_MOCK_ARGS ?= --aem-version 6.5.21 --instances 3 --ims-port 0 --bp-port 0
 demo: $(VENV311)/.installed tree ## run playbooks/demo.yml against the bundled mock AEM
 	@if [ ! -f playbooks/demo.yml ]; then echo "ERROR: playbooks/demo.yml does not exist yet" >&2; exit 1; fi
 	$(call ANSIBLE_ENV,$(VENV311)) MOCK_ARGS="$(DEMO_MOCK_ARGS)" $(SCRIPTS)/with-mock.sh $(VENV311)/bin/python \
-	    bash -c 'exec ansible-playbook playbooks/demo.yml -e "aem_url=$$AEM_URL" "$$@"' demo $(DEMO_ARGS)
+	    bash -c 'exec ansible-playbook playbooks/demo.yml "$$@"' demo $(DEMO_ARGS)
 
 clean: ## remove venvs, build output and test output
 	rm -rf $(VENV311) $(VENV312) $(BUILD_DIR) tests/output .pytest_cache collections
