@@ -2,7 +2,7 @@
 # Adobe's whole Brand Portal procedure (../shared/seeds: cloud service -> certificate -> Developer Console ->
 # credentials -> four replication agents -> Test Connection, and the delete check-list), run with the
 # collection's modules against a fresh mock AEM + IMS + Brand Portal per scenario:
-#   A  AEM 6.4.8,  cloud service model, Service Account (JWT)          cloudservice_jwt.yml
+#   A  AEM 6.3.3.8, cloud service model, Service Account (JWT)          cloudservice_jwt.yml
 #   B  AEM 6.5.21, IMS configuration model, OAuth Server-to-Server     ims_oauth.yml
 #   C  AEM 6.5.15, IMS configuration model, JWT; a second author of the fleet with its own key pair  ims_jwt.yml
 # Each checks check mode (0 writes), re-runs (0 writes), one change, each failure path of Test Connection with
@@ -38,7 +38,7 @@ play() {
 
 for scenario in ${BPP_SCENARIOS:-A B C}; do
     case "$scenario" in
-        A) play 6.4.8 cloudservice_jwt.yml ;;
+        A) play 6.3.3.8 cloudservice_jwt.yml ;;
         B) play 6.5.21 ims_oauth.yml ;;
         C) play 6.5.15 ims_jwt.yml --instances 2 ;;
     esac
