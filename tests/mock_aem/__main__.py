@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="number of independent author instances on consecutive ports (default 1)")
     p.add_argument("--aem-version", default="6.5",
                    help="AEM version: 6.3, 6.4, 6.5 or a service-pack form like 6.5.21, 6.4.8, 6.3.3.8 (default 6.5)")
+    p.add_argument("--ims-oauth-hotfix", action="store_true",
+                   help="every author has Adobe's OAuth compatibility hotfix (ims-jwt-compatibility-package-6.5-1.0.zip) "
+                        "installed: OAuth Server-to-Server IMS configurations on 6.5.11.0 to 6.5.20.x (native from "
+                        "6.5.21.0, where this option is ignored); refused on 6.3/6.4")
     p.add_argument("--admin-password", default="admin", help="password of the user 'admin' (default admin)")
     p.add_argument("--tls", metavar="FILE",
                    help="serve HTTPS with a self-signed CA; write the CA certificate (PEM) to FILE")
@@ -79,7 +83,7 @@ def _construct(cls: Any, **candidates: Any) -> Any:
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        AEMVersion.parse(args.aem_version)
+        AEMVersion.parse(args.aem_version).with_ims_oauth_hotfix(args.ims_oauth_hotfix)
     except ValueError as e:
         print("mock-aem: %s" % e, file=sys.stderr)
         return 2
@@ -131,7 +135,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             app = AuthorApp(version=args.aem_version, admin_password=args.admin_password,
                             enforce_csrf=args.enforce_csrf, json_max_results=args.json_max_results,
                             name="aem%d" % i, ready_after_requests=args.ready_after_requests,
-                            ready_after_seconds=args.ready_after_seconds)
+                            ready_after_seconds=args.ready_after_seconds, ims_oauth_hotfix=args.ims_oauth_hotfix)
             app.client_ca_file = args.tls
             install_plugins(app, plugin_options)
             port = args.port + i if args.port else 0

@@ -81,5 +81,7 @@ def handle(app: "AuthorApp", request: Request) -> Response:
         return Response.json(201, {"name": body["name"]})
     if p == "/__mock__/info":
         return Response.json(200, {"app": "aem-author", "version": app.version.full,
-                                   "enforce_csrf": app.enforce_csrf, "json_max_results": app.json_max_results})
+                                   "enforce_csrf": app.enforce_csrf, "json_max_results": app.json_max_results,
+                                   "ims_oauth_hotfix": app.version.ims_oauth_hotfix,
+                                   "oauth": app.version.oauth_availability})
     return Response.json(404, {"error": "unknown admin path %s" % p})

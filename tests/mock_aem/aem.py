@@ -45,7 +45,9 @@ EXTENSION POINTS (stable API for plugins such as ``aem_brand_portal.py``)
         ``lock``); see its module docstring.
     ``app.version``: :class:`tests.mock_aem.version.AEMVersion` (``major``, ``minor``,
         ``service_pack``, ``cfp``, ``full``, ``line``, ``at_least("6.5.4")``,
-        ``ims_configuration``, ``oauth_client_credentials``, ``post_json_strings``).
+        ``ims_configuration``, ``oauth_client_credentials``, ``oauth_availability``,
+        ``ims_oauth_hotfix``, ``post_json_strings``). ``AuthorApp(ims_oauth_hotfix=True)`` (CLI
+        ``--ims-oauth-hotfix``) simulates Adobe's OAuth compatibility hotfix, per instance.
     ``app.configs``: :class:`tests.mock_aem.console.ConfigAdmin` (OSGi configurations:
         ``get(pid)``, ``put(pid, props, factory_pid=None)``, ``create_factory(fpid, props)``,
         ``delete(pid)``, ``list()``, ``factory_instances(fpid)``).
@@ -78,7 +80,7 @@ from urllib.parse import quote, urlsplit
 
 import jwt
 
-from . import inferred
+from . import inferred, jcr
 from .forms import Form, parse_form
 from .http_types import Request, Response, Stats
 from .jcr import Repository
@@ -119,10 +121,11 @@ class AuthorApp:
 
     def __init__(self, version: str = "6.5", admin_password: str = "admin", enforce_csrf: bool = False,
                  json_max_results: Optional[int] = None, name: str = "aem",
-                 ready_after_requests: int = 0, ready_after_seconds: float = 0.0) -> None:
+                 ready_after_requests: int = 0, ready_after_seconds: float = 0.0,
+                 ims_oauth_hotfix: bool = False) -> None:
         self.stats = Stats()
         self.name = name
-        self.version = AEMVersion.parse(version)
+        self.version = AEMVersion.parse(version).with_ims_oauth_hotfix(ims_oauth_hotfix)
         self.admin_password = admin_password
         self.enforce_csrf = enforce_csrf
         self.json_max_results = json_max_results or inferred.value("aem.json_max_results")
@@ -237,6 +240,7 @@ class AuthorApp:
             self.plugin_state = data.get("plugin_state", {})
             self.started = time.monotonic()
             self.requests_seen = 0
+            sync_hotfix_package(self)  # the option of this start decides, not the one of the saved run
 
     # ------------------------------------------------------------------ readiness
     def is_ready(self) -> bool:
@@ -473,6 +477,33 @@ def seed_fresh_repository(app: "AuthorApp") -> None:
         repo.ensure(path, "rep:SystemUser", intermediate_type="rep:AuthorizableFolder")
         repo.set_property(path, "rep:authorizableId", uid)
         repo.set_property(path, "rep:principalName", uid)
+    sync_hotfix_package(app)
+
+
+def sync_hotfix_package(app: "AuthorApp") -> None:
+    """The installed OAuth compatibility hotfix package (adobe-ims.md §4.6; its form is the INFERRED
+    entry aem.ims_oauth_hotfix) exists exactly when ``app.version.ims_oauth_hotfix``."""
+    repo = app.repo
+    hotfix = inferred.value("aem.ims_oauth_hotfix")
+    path = hotfix["package_path"]
+    if not app.version.ims_oauth_hotfix:
+        if repo.exists(path):
+            repo.remove(path)
+        return
+    if repo.exists(path):
+        return
+    repo.ensure(path.rsplit("/", 1)[0], "sling:Folder")
+    repo.create(path, "nt:file")
+    repo.create(path + "/jcr:content", "nt:resource")
+    repo.set_property(path + "/jcr:content", "jcr:mimeType", "application/zip")
+    repo.set_property(path + "/jcr:content", "jcr:data", b"", "Binary")
+    repo.set_property(path + "/jcr:content", "jcr:lastModified", jcr.now(), "Date")
+    definition = path + "/jcr:content/vlt:definition"
+    repo.create(definition, "vlt:PackageDefinition")
+    for key, val in hotfix["definition"].items():
+        repo.set_property(definition, key, val)
+    repo.set_property(definition, "lastUnpacked", jcr.now(), "Date")
+    repo.set_property(definition, "lastUnpackedBy", "admin")
 
 
 def make_author(plugin_options: Optional[Dict[str, Any]] = None, **kwargs: Any) -> AuthorApp:

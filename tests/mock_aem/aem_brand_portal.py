@@ -24,7 +24,10 @@ Models (which one a cloud service uses is decided by its properties, so seeds an
     INFERRED ``authType=jwt|oauth``, ``orgId``, ``scope``, ``configurationId``) → creates/updates the
     token-provider factory configuration (``com.adobe.granite.auth.oauth.accesstoken.provider``) and
     its client-secret customizer (``...IMSAccessTokenRequestCustomizerImpl``); answers 200 with the
-    accessTokenConfigId (text) to use as ``imsConfig``.
+    accessTokenConfigId (text) to use as ``imsConfig``. ``authType=oauth`` needs
+    ``app.version.oauth_client_credentials`` (adobe-ims.md §4.6: native from 6.5.21.0, on
+    6.5.11.0-6.5.20.x with the compatibility hotfix, ``--ims-oauth-hotfix``), else 400; Test
+    Connection uses the client_credentials grant only there too.
   - ``POST <ims base>/delete`` ``configurationIds=<PID>`` (repeatable) deletes both configurations.
   - ``GET <ims base>/health?configurationId=<PID|id>`` → ``{"ok", "message"}`` ("Token is retrieved
     successfully" on success), a real token request.

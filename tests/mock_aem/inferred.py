@@ -60,11 +60,17 @@ INFERRED: Dict[str, Inferred] = {
                 # Adobe IMS configuration model for Brand Portal: VERIFIED minimums (§6.1) 6.3.3.8,
                 # 6.4.8.0, 6.5.4.0; kept here so every version decision is in one table.
                 "ims_configuration": {"6.3": "6.3.3.8", "6.4": "6.4.8.0", "6.5": "6.5.4.0"},
-                # OAuth server-to-server (client_credentials) grant in the IMS token provider (§7.2,
-                # AEM65-OAUTH). INFERRED minimum: the Adobe doc is a 6.5 doc written for the 2023/2024
-                # JWT deprecation; we take 6.5.18.0 (first SP after the deprecation notice) and no
-                # 6.3/6.4.
-                "oauth_client_credentials": {"6.5": "6.5.18.0"},
+                # OAuth Server-to-Server (client_credentials) grant in the IMS token provider (§7.2,
+                # AEM65-OAUTH): VERIFIED native from 6.5.21.0 (SP21, NPR-41994; adobe-ims.md §4.6
+                # [AEM65-RN], [AEM65-JWTDEP] "Service Pack 21 and higher will automatically include
+                # it"); never on 6.3/6.4 (no entry for those lines).
+                "oauth_client_credentials": {"6.5": "6.5.21.0"},
+                # The same grant through Adobe's compatibility hotfix ims-jwt-compatibility-package-
+                # 6.5-1.0.zip (option --ims-oauth-hotfix): VERIFIED for SP11 to SP20 (adobe-ims.md §4.6
+                # [AEM65-IMS] "back ported ... starting with Service Pack 11 up to Service Pack 20 with
+                # the use of a hotfix"). The minimum is here; from the native version on the hotfix
+                # changes nothing. How an installed hotfix shows: entry aem.ims_oauth_hotfix.
+                "oauth_client_credentials_hotfix": {"6.5": "6.5.11.0"},
                 # Parallel publishing (four agents per tenant): VERIFIED from 6.3.0.2 CFP on (§6.1).
                 "brand_portal_parallel_agents": {"6.3": "6.3.0.2", "6.4": "6.4.0.0", "6.5": "6.5.0.0"},
             },
@@ -79,8 +85,31 @@ INFERRED: Dict[str, Inferred] = {
             },
         },
         "Which AEM version has which feature or answer format; the reason for each choice is the "
-        "comment next to it (6.5's Sling POST 2.3.26 and the Brand Portal minimums are VERIFIED, the "
-        "rest is INFERRED).",
+        "comment next to it (6.5's Sling POST 2.3.26, the Brand Portal minimums and the OAuth "
+        "Server-to-Server versions - native from 6.5.21.0, with the hotfix from 6.5.11.0, adobe-ims.md "
+        "§4.6 - are VERIFIED, the rest is INFERRED).",
+    ),
+    "aem.ims_oauth_hotfix": Inferred(
+        {
+            # AEM lines that can install the hotfix at all (--ims-oauth-hotfix elsewhere: exit 2).
+            "lines": ("6.5",),
+            # The installed package as the repository shows it.
+            "package_path": "/etc/packages/adobe/cq650/hotfix/ims-jwt-compatibility-package-6.5-1.0.zip",
+            "definition": {"group": "adobe/cq650/hotfix", "name": "ims-jwt-compatibility-package-6.5",
+                           "version": "1.0"},
+        },
+        "adobe-ims.md §4.6 VERIFIES the package name ims-jwt-compatibility-package-6.5-1.0.zip, its "
+        "Software Distribution folder .../cq650/hotfix/ and the range it serves (SP11-SP20, see "
+        "aem.version_profile). The reference does not say how an installed hotfix shows on the "
+        "instance; the mock's choice (INFERRED): an installed package node at package_path (nt:file, "
+        "jcr:content/vlt:definition with group/name/version and lastUnpacked, as FileVault stores "
+        "installed packages), group taken from the download folder; the configMgr metatype of the IMS "
+        "token provider then lists the OAuth properties (aem.oauth_only_provider_properties) and the "
+        "update servlet accepts authType=oauth. Mock choices where Adobe is silent: on 6.3/6.4 the "
+        "option is refused (it is a 6.5 package); on 6.5.0.0-6.5.10.x the package is installed but "
+        "gives no OAuth (the backport starts at SP11); from 6.5.21.0 the option is ignored (SP21 "
+        "includes the fix: no package node, nothing changes). The collection probes none of this: it "
+        "decides by version alone (plugins/module_utils/_profiles.py OAUTH_HOTFIX_FROM).",
     ),
     # ------------------------------------------------------------------ product info
     "aem.product_info_lines": Inferred(
@@ -332,8 +361,9 @@ INFERRED: Dict[str, Inferred] = {
     ),
     "aem.oauth_only_provider_properties": Inferred(
         ("auth.token.provider.authorization.grants", "auth.token.provider.orgId"),
-        "OAuth-era provider properties exist only where the version has the client-credentials grant "
-        "(aem.version_profile features.oauth_client_credentials).",
+        "OAuth-era provider properties exist only where the instance has the client-credentials grant "
+        "(aem.version_profile features.oauth_client_credentials, or oauth_client_credentials_hotfix "
+        "with the hotfix installed, aem.ims_oauth_hotfix).",
     ),
     "aem.singleton_pids": Inferred(
         {

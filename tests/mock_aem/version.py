@@ -3,12 +3,16 @@
 Accepted forms: ``6.5`` (= 6.5.0.0), ``6.5.21`` (service pack 21), ``6.5.21.0``, ``6.4.8``,
 ``6.4.8.0``, ``6.3.3.8`` (6.3 SP3 cumulative fix pack 8). Which features and formats a version has
 is decided in :mod:`tests.mock_aem.inferred` (entry ``aem.version_profile``) and exposed here as helpers.
+
+An instance may also have Adobe's OAuth compatibility hotfix installed (``--ims-oauth-hotfix``,
+adobe-ims.md §4.6): :meth:`AEMVersion.with_ims_oauth_hotfix` gives the version with that flag, which
+only changes :attr:`AEMVersion.oauth_client_credentials` (never the product version AEM prints).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Tuple, Union
 
 SUPPORTED_MINORS = (3, 4, 5)
@@ -20,6 +24,9 @@ class AEMVersion:
     minor: int
     service_pack: int = 0
     cfp: int = 0
+    # Adobe's ims-jwt-compatibility-package-6.5-1.0.zip is installed (adobe-ims.md §4.6); see
+    # with_ims_oauth_hotfix() and the entry aem.ims_oauth_hotfix of the INFERRED table.
+    ims_oauth_hotfix: bool = False
 
     @classmethod
     def parse(cls, text: str) -> "AEMVersion":
@@ -30,6 +37,21 @@ class AEMVersion:
         if v.major != 6 or v.minor not in SUPPORTED_MINORS:
             raise ValueError("unsupported AEM version %r: the mock knows 6.3, 6.4 and 6.5" % text)
         return v
+
+    def with_ims_oauth_hotfix(self, installed: bool = True) -> "AEMVersion":
+        """This version on an instance with (or without) Adobe's OAuth compatibility hotfix.
+
+        The hotfix is a 6.5 package (adobe-ims.md §4.6): ``ValueError`` on 6.3/6.4. From the version
+        where OAuth is native (6.5.21.0) the hotfix is part of the service pack and the flag is
+        ignored (the result has ``ims_oauth_hotfix`` False); below 6.5.11.0 it is installed but
+        gives no OAuth (the backport covers SP11 to SP20 only).
+        """
+        if not installed:
+            return replace(self, ims_oauth_hotfix=False)
+        if self.line not in _hotfix_lines():
+            raise ValueError("the OAuth compatibility hotfix (ims-jwt-compatibility-package-6.5-1.0.zip) is an AEM 6.5 "
+                             "package; AEM %s cannot install it" % self.full)
+        return replace(self, ims_oauth_hotfix=not self.feature("oauth_client_credentials"))
 
     # -- comparisons
     def as_tuple(self) -> Tuple[int, int, int, int]:
@@ -73,8 +95,18 @@ class AEMVersion:
 
     @property
     def oauth_client_credentials(self) -> bool:
-        """IMS configurations may use the OAuth client-credentials grant."""
-        return self.feature("oauth_client_credentials")
+        """IMS configurations may use the OAuth client-credentials grant: natively (6.5.21.0+), or
+        with the compatibility hotfix installed on 6.5.11.0 to 6.5.20.x (adobe-ims.md §4.6)."""
+        return self.oauth_availability != "unavailable"
+
+    @property
+    def oauth_availability(self) -> str:
+        """``native``, ``hotfix`` (OAuth through the installed hotfix) or ``unavailable``."""
+        if self.feature("oauth_client_credentials"):
+            return "native"
+        if self.ims_oauth_hotfix and self.feature("oauth_client_credentials_hotfix"):
+            return "hotfix"
+        return "unavailable"
 
     @property
     def post_json_strings(self) -> bool:
@@ -88,3 +120,9 @@ class AEMVersion:
         from . import inferred
 
         return inferred.value("aem.version_profile")["sling_post_bundle"][self.line]
+
+
+def _hotfix_lines() -> Tuple[str, ...]:
+    from . import inferred
+
+    return tuple(inferred.value("aem.ims_oauth_hotfix")["lines"])

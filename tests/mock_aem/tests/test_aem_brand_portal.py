@@ -13,7 +13,7 @@ import base64
 import http.client
 import json
 from typing import Any, Dict, Optional, Tuple
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 
@@ -23,6 +23,7 @@ from tests.mock_aem.brand_portal import BrandPortalApp
 from tests.mock_aem.ims import IMSApp
 from tests.mock_aem.ims_testkit import make_keypair
 from tests.mock_aem.server import MockServer
+from tests.mock_aem.version import AEMVersion
 
 ORG = "C74F69D7594880280A495D09@AdobeOrg"
 OTHER_ORG = "0000000000000000000000AA@AdobeOrg"
@@ -70,13 +71,13 @@ def jget(base: str, path: str) -> Any:
 class Bed:
     """One author + IMS + Brand Portal, each served on its own port."""
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, ims_oauth_hotfix: bool = False) -> None:
         self.ims = IMSApp([IMS_REAL])
         self.bp = BrandPortalApp(self.ims)
         self.ims_srv = MockServer(self.ims, name="ims").start()
         self.bp_srv = MockServer(self.bp, name="bp").start()
         self.ims.add_public_base_url(self.ims_srv.url)
-        self.author = AuthorApp(version=version)
+        self.author = AuthorApp(version=version, ims_oauth_hotfix=ims_oauth_hotfix)
         install_brand_portal(self.author, ims_url=self.ims_srv.url, bp_url=self.bp_srv.url)
         self.aem_srv = MockServer(self.author, name="aem").start()
         self.aem = self.aem_srv.url
@@ -114,8 +115,8 @@ class Bed:
 def bed_factory():
     beds = []
 
-    def make(version: str) -> Bed:
-        b = Bed(version)
+    def make(version: str, ims_oauth_hotfix: bool = False) -> Bed:
+        b = Bed(version, ims_oauth_hotfix)
         beds.append(b)
         return b
 
@@ -249,6 +250,142 @@ def test_oauth_not_available_before_support(bed_factory):
         "title": "t", "authType": "oauth", "authServerUrl": IMS_REAL, "apiKey": CID, "clientSecret": SECRET,
         "orgId": ORG, "scope": SCOPES})
     assert status == 400
+
+
+# ---------------------------------------------------------------- OAuth S2S by AEM version (adobe-ims.md §4.6)
+
+HOTFIX_PACKAGE = "/etc/packages/adobe/cq650/hotfix/ims-jwt-compatibility-package-6.5-1.0.zip"
+CM = "/system/console/configMgr"
+PROVIDER_FPID = "com.adobe.granite.auth.oauth.accesstoken.provider"
+CUSTOMIZER_FPID = "com.adobe.granite.auth.ims.impl.IMSAccessTokenRequestCustomizerImpl"
+
+
+def oauth_update(bed: Bed) -> Tuple[int, bytes]:
+    """§7.1 update servlet with authType=oauth (the AEM UI's Authentication Type = OAuth, §4.6)."""
+    status, _unused, body = call(bed.aem, "POST", IMS_BASE + "/update", {
+        "title": "Brand Portal IMS", "authType": "oauth", "authServerUrl": IMS_REAL, "apiKey": CID,
+        "clientSecret": SECRET, "orgId": ORG, "scope": SCOPES})
+    return status, body
+
+
+@pytest.mark.parametrize("version,hotfix,accepted", [
+    ("6.5.20", False, False),   # SP20 without the hotfix: no OAuth S2S
+    ("6.5.20", True, True),     # SP11-SP20 with ims-jwt-compatibility-package-6.5-1.0.zip
+    ("6.5.20.3", True, True),
+    ("6.5.11", True, True),     # first SP of the backport
+    ("6.5.11", False, False),
+    ("6.5.18", False, False),   # the mock's former (INFERRED) native minimum
+    ("6.5.21", False, True),    # native from SP21
+    ("6.5.21", True, True),     # the hotfix changes nothing there
+    ("6.5.10", True, False),    # below SP11 the hotfix gives no OAuth
+    ("6.4.8", False, False),    # never on 6.3/6.4 (6.4.8 has the IMS configuration model)
+])
+def test_oauth_ims_configuration_by_version_and_hotfix(bed_factory, version, hotfix, accepted):
+    """adobe-ims.md §4.6 VERIFIED: OAuth Server-to-Server is native in 6.5.21.0+, on 6.5.11-6.5.20
+    only with the hotfix ims-jwt-compatibility-package-6.5-1.0.zip, never on 6.3/6.4. Where it is not
+    available the update servlet refuses authType=oauth (400) and the provider's metatype has no OAuth
+    properties."""
+    bed = bed_factory(version, ims_oauth_hotfix=hotfix)
+    status, body = oauth_update(bed)
+    if accepted:
+        assert status == 200, body
+        [pid] = bed.author.configs.factory_instances(PROVIDER_FPID)
+        props = bed.author.configs.get(pid)["properties"]
+        assert props["auth.token.provider.authorization.grants"] == "client_credentials"
+        assert props["auth.token.provider.orgId"] == ORG
+    else:
+        assert status == 400 and b"OAuth credentials are not supported by AEM" in body, (status, body)
+        assert bed.author.configs.factory_instances(PROVIDER_FPID) == []
+    status, _unused, body = call(bed.aem, "POST", "%s/%s" % (CM, PROVIDER_FPID))
+    metatype = json.loads(body)["properties"]
+    assert status == 200 and "auth.token.provider.client.id" in metatype
+    assert ("auth.token.provider.authorization.grants" in metatype) is accepted
+    assert ("auth.token.provider.orgId" in metatype) is accepted
+    assert jget(bed.aem, "/__mock__/brand-portal")["oauth_client_credentials"] is accepted
+
+
+def write_oauth_config_through_configmgr(bed: Bed) -> str:
+    """An OAuth S2S IMS configuration written as plain configMgr configurations (§7.2, §9.1; what the
+    collection does), then a cloud service using it. Returns the provider's name."""
+    def create(fpid: str, props: Dict[str, Any]) -> None:
+        fields = [("factoryPid", fpid), ("apply", "true"), ("action", "ajaxConfigManager"),
+                  ("propertylist", ",".join(props))] + list(props.items())
+        status, _unused, body = call(bed.aem, "POST", CM + "/" + quote("[Temporary PID replaced by real PID upon save]"), fields)
+        assert status == 302, body
+
+    create(PROVIDER_FPID, {
+        "name": "bp-oauth", "auth.token.provider.title": "Brand Portal IMS",
+        "auth.token.provider.authorization.grants": "client_credentials", "auth.token.provider.orgId": ORG,
+        "auth.token.provider.default.claims": '"iss":"%s"' % ORG, "auth.token.provider.scope": SCOPES,
+        "auth.token.provider.client.id": CID, "auth.token.provider.endpoint": "ims-na1.adobelogin.com",
+        "auth.access.token.request": IMS_REAL + "/ims/token/v3", "token.request.customizer.type": "adobe-ims-bp-oauth"})
+    create(CUSTOMIZER_FPID, {"customizer.type": "adobe-ims-bp-oauth", "auth.ims.client.secret": SECRET})
+    status, _unused, body = call(bed.aem, "POST", "/apps/brandportal/config", {
+        "item": "", "name": "Brand Portal", "tenantURL": TENANT_URL, "imsConfig": "bp-oauth"})
+    assert status == 200, body
+    return "bp-oauth"
+
+
+@pytest.mark.parametrize("hotfix", [False, True])
+def test_oauth_config_written_by_configmgr_on_6520(bed_factory, hotfix):
+    """adobe-ims.md §4.6: on AEM 6.5.20 an OAuth configuration stored through configMgr (Felix keeps
+    any property) obtains tokens with the client_credentials grant only when the hotfix is installed;
+    without it Test Connection fails and IMS issues no token."""
+    bed = bed_factory("6.5.20", ims_oauth_hotfix=hotfix)
+    bed.register([])
+    write_oauth_config_through_configmgr(bed)
+    log = bed.test_agent()
+    tokens = jget(bed.ims_srv.url, "/__mock__/ims/tokens")["tokens"]
+    if hotfix:
+        assert "Replication test succeeded" in log, log
+        assert [t["grant"] for t in tokens] == ["client_credentials"]
+        assert bed.received()[0]["grant"] == "client_credentials"
+    else:
+        assert "succeeded" not in log and "Replication test failed" in log, log
+        assert tokens == [] and bed.received() == []
+
+
+@pytest.mark.parametrize("version,hotfix,package", [
+    ("6.5.20", True, True), ("6.5.10", True, True), ("6.5.20", False, False), ("6.5.21", True, False),
+])
+def test_hotfix_package_node_and_info(bed_factory, version, hotfix, package):
+    """INFERRED aem.ims_oauth_hotfix: the installed hotfix shows as a package under /etc/packages
+    (ignored from SP21, which includes it) and survives /__mock__/reset; /__mock__/info reports it."""
+    bed = bed_factory(version, ims_oauth_hotfix=hotfix)
+    for _unused in range(2):
+        status, _unused2, body = call(bed.aem, "GET", HOTFIX_PACKAGE + "/jcr:content/vlt:definition.json")
+        if package:
+            definition = json.loads(body)
+            assert status == 200 and definition["name"] == "ims-jwt-compatibility-package-6.5"
+            assert definition["group"] == "adobe/cq650/hotfix" and definition["version"] == "1.0"
+        else:
+            assert status == 404, body
+        assert call(bed.aem, "POST", "/__mock__/reset", auth=False)[0] == 200
+    info = jget(bed.aem, "/__mock__/info")
+    assert info["ims_oauth_hotfix"] is package and info["version"] == AEMVersion.parse(version).full
+    expected = "native" if version == "6.5.21" else ("hotfix" if package and version == "6.5.20" else "unavailable")
+    assert info["oauth"] == expected
+
+
+@pytest.mark.parametrize("version", ["6.4.8", "6.3.3.8", "6.4"])
+def test_hotfix_refused_on_63_64(version):
+    """adobe-ims.md §4.6: the hotfix is a 6.5 package (OAuth S2S never on 6.3/6.4): the mock refuses it."""
+    with pytest.raises(ValueError, match="is an AEM 6.5 package"):
+        AuthorApp(version=version, ims_oauth_hotfix=True)
+    assert AuthorApp(version=version).version.oauth_client_credentials is False
+
+
+@pytest.mark.parametrize("version,hotfix,availability", [
+    ("6.5.0", False, "unavailable"), ("6.5.10.9", True, "unavailable"), ("6.5.11.0", False, "unavailable"),
+    ("6.5.11.0", True, "hotfix"), ("6.5.20.9", True, "hotfix"), ("6.5.20.9", False, "unavailable"),
+    ("6.5.21.0", False, "native"), ("6.5.21.0", True, "native"), ("6.5.22", False, "native"),
+])
+def test_oauth_availability_by_version(version, hotfix, availability):
+    """adobe-ims.md §4.6 as a table: native from 6.5.21.0, hotfix on 6.5.11.0-6.5.20.x."""
+    v = AEMVersion.parse(version).with_ims_oauth_hotfix(hotfix)
+    assert v.oauth_availability == availability
+    assert v.oauth_client_credentials is (availability != "unavailable")
+    assert v.full == AEMVersion.parse(version).full  # the hotfix does not change the product version
 
 
 def test_ims_servlets_absent_before_654(bed_factory):
@@ -414,3 +551,14 @@ def test_local_tenant_url(bed_factory):
     assert all(a["transportUri"].startswith(local + "/") for a in bed.brand_portal_agents().values())
     assert "Replication test succeeded" in bed.test_agent()
     assert len(bed.received()) == 1
+
+
+def test_hotfix_package_follows_the_option_after_a_restore():
+    """--state-file restore: the package node matches the option of this start (INFERRED
+    aem.ims_oauth_hotfix), so a restored instance never claims a hotfix it does not simulate."""
+    plain, fixed = AuthorApp(version="6.5.20"), AuthorApp(version="6.5.20", ims_oauth_hotfix=True)
+    assert not plain.repo.exists(HOTFIX_PACKAGE) and fixed.repo.exists(HOTFIX_PACKAGE)
+    saved_plain, saved_fixed = plain.snapshot(), fixed.snapshot()
+    plain.restore(saved_fixed)
+    fixed.restore(saved_plain)
+    assert not plain.repo.exists(HOTFIX_PACKAGE) and fixed.repo.exists(HOTFIX_PACKAGE)

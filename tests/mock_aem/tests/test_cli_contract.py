@@ -223,3 +223,32 @@ def test_wildcard_host_and_ims_public_url(mock_cli):
         assert exchange(base).status_code == 200, base
     r = exchange("http://elsewhere.example:14580")
     assert r.status_code == 400 and r.json()["error"] == "invalid_client"
+
+
+IMS_UPDATE = "/libs/cq/adobeims-configuration/content/imsconfigurations/update"
+OAUTH_FORM = {"title": "Brand Portal IMS", "authType": "oauth", "authServerUrl": "https://ims-na1.adobelogin.com",
+              "apiKey": CID, "clientSecret": "s3cret", "orgId": ORG, "scope": "openid,AdobeID"}
+
+
+@pytest.mark.parametrize("hotfix", [True, False])
+def test_ims_oauth_hotfix_reaches_every_instance(mock_cli, hotfix):
+    """--ims-oauth-hotfix on AEM 6.5.20 (adobe-ims.md §4.6: OAuth S2S on SP11-SP20 only with the
+    compatibility hotfix): every instance accepts an OAuth IMS configuration; without it none does."""
+    args = ["--port", "0", "--instances", "2", "--aem-version", "6.5.20"] + (["--ims-oauth-hotfix"] if hotfix else [])
+    cli = mock_cli(*args)
+    assert "version=6.5.20.0" in cli.ready_line  # the hotfix does not change the product version
+    for u in cli.urls():
+        info = requests.get(u + "/__mock__/info").json()
+        assert info["ims_oauth_hotfix"] is hotfix and info["oauth"] == ("hotfix" if hotfix else "unavailable")
+        r = requests.post(u + IMS_UPDATE, data=OAUTH_FORM, auth=AUTH)
+        assert r.status_code == (200 if hotfix else 400), r.text
+
+
+@pytest.mark.parametrize("version", ["6.4.8", "6.3.3.8"])
+def test_ims_oauth_hotfix_refused_on_63_64(capsys, version):
+    """The hotfix is an AEM 6.5 package (adobe-ims.md §4.6): bad options, exit 2, nothing started."""
+    from tests.mock_aem.__main__ import main
+
+    assert main(["--port", "0", "--aem-version", version, "--ims-oauth-hotfix"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "is an AEM 6.5 package" in err and version in err
