@@ -35,7 +35,7 @@ ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_
 
 .PHONY: help venv venv311 venv312 tree \
         sanity sanity-3.11 sanity-3.12 units units-3.11 units-3.12 mock-tests integration \
-        lint docs-lint changelog-lint build test demo molecule clean
+        lint docs-lint changelog-lint build test demo molecule molecule-container clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -106,18 +106,24 @@ changelog-lint: $(VENV311)/.installed ## antsibull-changelog lint
 build: $(VENV311)/.installed ## build the tarball, install it to a temp path, ansible-doc every module
 	$(SCRIPTS)/build-check.sh $(VENV311) $(DIST_DIR)
 
-# Molecule scenarios of extensions/molecule/, container-free (the mock as a local process, see
-# extensions/molecule/README.md). One scenario: make molecule MOLECULE_SCENARIOS=configure_64
+# Molecule scenarios of extensions/molecule/ (see extensions/molecule/README.md), two ways:
+#   molecule            the mock AEM as a local process: no container engine needed
+#   molecule-container  the mock AEM as a container (podman, or docker), image built from
+#                       tests/mock_aem/Containerfile by .ci/scripts/mock-image.sh. Without a working engine it
+#                       says so plainly and skips, unless REQUIRE_CONTAINERS=1 (CI sets it): then it fails.
+# One scenario: make molecule MOLECULE_SCENARIOS=configure_64
 MOLECULE_SCENARIOS ?= $(sort $(patsubst extensions/molecule/%/molecule.yml,%,$(wildcard extensions/molecule/*/molecule.yml)))
-molecule: $(VENV311)/.installed tree ## Molecule scenarios (delegated driver, mock AEM as a local process)
-	for s in $(MOLECULE_SCENARIOS); do \
-	    echo "== molecule test -s $$s"; \
-	    $(call ANSIBLE_ENV,$(VENV311)) MOCK_MODE=process molecule test -s "$$s" || exit 1; \
-	done
+REQUIRE_CONTAINERS ?= 0
+molecule: $(VENV311)/.installed tree ## Molecule scenarios, the mock AEM as a local process (no container engine)
+	$(call ANSIBLE_ENV,$(VENV311)) $(SCRIPTS)/molecule.sh process $(MOLECULE_SCENARIOS)
+
+molecule-container: $(VENV311)/.installed tree ## Molecule scenarios, the mock AEM as a container (podman/docker)
+	$(call ANSIBLE_ENV,$(VENV311)) REQUIRE_CONTAINERS=$(REQUIRE_CONTAINERS) \
+	    $(SCRIPTS)/molecule.sh container $(MOLECULE_SCENARIOS)
 
 # ---------------------------------------------------------------------------------------------
 
-TEST_STAGES ?= changelog-lint lint docs-lint build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration molecule
+TEST_STAGES ?= changelog-lint lint docs-lint build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration molecule molecule-container
 
 test: ## run every check (all stages, then a summary; fails if any failed)
 	$(MAKE) -j2 venv311 venv312    # the two venvs install side by side
