@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -80,7 +81,9 @@ def parse_args(argv):
     p.add_argument("--aem-version", default="6.5.21", help="the mock's --aem-version (default 6.5.21)")
     p.add_argument("--credential", choices=["oauth", "jwt"],
                    help="credential type: OAuth Server-to-Server or JWT with a bring-your-own key pair "
-                        "(default: oauth on 6.5.18 and later, jwt before; 6.5.21+ accepts only oauth)")
+                        "(default: oauth on 6.5.21 and later, which accept only oauth; jwt before)")
+    p.add_argument("--mock-args", default="", metavar="ARGS",
+                   help="more options of `python -m tests.mock_aem`, e.g. --mock-args=--ims-oauth-hotfix for oauth on 6.5.11-6.5.20")
     p.add_argument("--repeat", type=int, default=1,
                    help="run the three phases this many times, on a freshly reset mock each time (default 1)")
     p.add_argument("--json", metavar="FILE", help="also write the numbers to FILE (JSON)")
@@ -93,7 +96,7 @@ def parse_args(argv):
     if len(version) < 2:
         p.error("--aem-version must look like 6.5 or 6.5.21, not %r" % args.aem_version)
     if args.credential is None:
-        args.credential = "oauth" if version >= (6, 5, 18) else "jwt"
+        args.credential = "oauth" if version >= (6, 5, 21) else "jwt"
     return args
 
 
@@ -117,10 +120,10 @@ def http_json(port, method, path, body=None):
 class Mock:
     """The bundled mock AEM (N authors), Adobe IMS and Brand Portal, as a child process."""
 
-    def __init__(self, work, version, authors):
+    def __init__(self, work, version, authors, extra_args=()):
         self.log_path = os.path.join(work, "mock.log")
         self.cmd = [sys.executable, "-m", "tests.mock_aem", "--port", "0", "--aem-version", version,
-                    "--instances", str(authors), "--ims-port", "0", "--bp-port", "0"]
+                    "--instances", str(authors), "--ims-port", "0", "--bp-port", "0"] + list(extra_args)
         self.proc = None
         self.aem_ports = []
         self.ims_port = self.bp_port = 0
@@ -330,10 +333,11 @@ def benchmark(args, work):
     version_out = subprocess.run([playbook_cmd, "--version"], env=env, capture_output=True, text=True, check=False).stdout
     core = re.search(r"core ([0-9][^\]\s]*)", version_out)
     keypair = make_keypair(work) if args.credential == "jwt" else None
-    mock = Mock(work, args.aem_version, args.authors)
+    mock = Mock(work, args.aem_version, args.authors, shlex.split(args.mock_args))
     result = {
         "benchmark": "tests/benchmark/bench_fleet.py", "playbook": "playbooks/configure.yml",
-        "aem_version": args.aem_version, "authors": args.authors, "forks": args.forks, "credential": args.credential,
+        "aem_version": args.aem_version, "mock_args": args.mock_args, "authors": args.authors, "forks": args.forks,
+        "credential": args.credential,
         "repeat": args.repeat,
         "environment": {"python": platform.python_version(), "ansible_core": core.group(1) if core else "unknown",
                         "cpus": os.cpu_count(), "platform": platform.platform()},
