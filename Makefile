@@ -35,7 +35,7 @@ ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_
 
 .PHONY: help venv venv311 venv312 tree \
         sanity sanity-3.11 sanity-3.12 units units-3.11 units-3.12 mock-tests integration \
-        lint docs-lint changelog-lint build test demo molecule molecule-container clean
+        lint docs-lint changelog-lint build test demo bench molecule molecule-container clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -135,6 +135,12 @@ demo: $(VENV311)/.installed tree ## run playbooks/demo.yml against the bundled m
 	@if [ ! -f playbooks/demo.yml ]; then echo "ERROR: playbooks/demo.yml does not exist yet" >&2; exit 1; fi
 	$(call ANSIBLE_ENV,$(VENV311)) MOCK_ARGS="$(DEMO_MOCK_ARGS)" $(SCRIPTS)/with-mock.sh $(VENV311)/bin/python \
 	    bash -c 'exec ansible-playbook playbooks/demo.yml "$$@"' demo $(DEMO_ARGS)
+
+# The fleet benchmark: wall time and HTTP requests per author for a first run, a re-run and a --check run of
+# playbooks/configure.yml over N mock authors (tests/benchmark/README.md). It reports; it asserts no time.
+BENCH_ARGS ?= --authors 5
+bench: $(VENV311)/.installed tree ## benchmark: wall time and HTTP requests per author (BENCH_ARGS="--authors 20")
+	$(call ANSIBLE_ENV,$(VENV311)) $(VENV311)/bin/python -m tests.benchmark.bench_fleet $(BENCH_ARGS)
 
 clean: ## remove venvs, build output and test output
 	rm -rf $(VENV311) $(VENV312) $(BUILD_DIR) tests/output .pytest_cache collections
