@@ -696,6 +696,16 @@ def _result_config(provider_pid, provider_props, customizer_pid, customizer_prop
     }
 
 
+def _before_config(found, title):
+    """The configuration as found before any write (the form of ``ims_config``), or None."""
+    if found is None:
+        return None
+    customizer = found.customizer
+    return _result_config(found.provider.pid, found.provider.properties, customizer.pid if customizer else None,
+                          customizer.properties if customizer else None,
+                          settings_from_provider(found.provider.properties)["credential_type"], title)
+
+
 def ensure_present(client, request, check_mode, warn=None):
     """Make the IMS configuration titled ``request.title`` match ``request``; returns the module result."""
     warn = warn or (lambda msg: None)
@@ -712,7 +722,8 @@ def ensure_present(client, request, check_mode, warn=None):
         missing.append("client_secret")
 
     before, after = {}, {}
-    result = {"changed": False, "missing": missing, "certificate": None, "keypair": None}
+    result = {"changed": False, "missing": missing, "certificate": None, "keypair": None,
+              "ims_config_before": _before_config(found, title)}
 
     # -- key pair first: the certificate is what a person registers at Adobe before the rest is known
     key_plan = None
@@ -865,11 +876,12 @@ def ensure_absent(client, title, check_mode):
     title = title.strip()
     found = find_configuration(client, title)
     if found is None:
-        return {"changed": False, "diff": _diff(title, {}, {}), "ims_config": None}
+        return {"changed": False, "diff": _diff(title, {}, {}), "ims_config": None, "ims_config_before": None}
     before = dict(found.provider.properties)
     if found.customizer is not None:
         before.update(found.customizer.properties)
-    result = {"changed": True, "diff": _diff(title, redact_properties(before), {}), "ims_config": None}
+    result = {"changed": True, "diff": _diff(title, redact_properties(before), {}), "ims_config": None,
+              "ims_config_before": _before_config(found, title)}
     if check_mode:
         return result
     if found.customizer is not None:

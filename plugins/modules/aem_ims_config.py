@@ -216,6 +216,22 @@ EXAMPLES = r"""
     org_id: 12345678ABCDEF0123456789@AdobeOrg
     technical_account_id: 0123456789ABCDEF@techacct.adobe.com
 
+- name: Read the configuration before changing it (state=absent in check mode only reads)
+  aemtools.brand_portal.aem_ims_config:
+    title: Brand Portal
+    state: absent
+  check_mode: true
+  changed_when: false
+  register: ims_saved
+
+- name: Keep it as JSON on the controller
+  ansible.builtin.copy:
+    content: "{{ ims_saved.ims_config_before | to_nice_json }}"
+    dest: "{{ playbook_dir }}/backups/{{ inventory_hostname }}-ims-config.json"
+    mode: "0600"
+  delegate_to: localhost
+  when: ims_saved.ims_config_before is not none
+
 - name: Remove the configuration
   aemtools.brand_portal.aem_ims_config:
     title: Brand Portal
@@ -247,6 +263,36 @@ ims_config:
       type: str
     properties:
       description: The provider's OSGi properties; secret-looking ones are V(<redacted>).
+      type: dict
+    customizer:
+      description: PID and properties of the customizer configuration; the client secret is V(<redacted>).
+      type: dict
+ims_config_before:
+  description:
+    - The configuration as it was before the task, read before any write (also in check mode), in the form of
+      RV(ims_config); secret-looking properties are V(<redacted>), and AEM never gives out the client secret anyway.
+    - V(null) when no configuration had the title.
+    - With O(state=absent) in check mode the task only reads, which makes it a way to save the configuration
+      before changing it (the role aemtools.brand_portal.brand_portal_upgrade backs it up so).
+  returned: always
+  type: dict
+  contains:
+    pid:
+      description: PID of the token provider configuration.
+      type: str
+      sample: com.adobe.granite.auth.oauth.accesstoken.provider.1f2e3d4c-0000-4000-8000-000000000000
+    id:
+      description: The configuration's id (the provider's C(name)), which the Brand Portal cloud service references.
+      type: str
+    title:
+      description: The title.
+      type: str
+      sample: Brand Portal
+    credential_type:
+      description: V(oauth) or V(jwt), as the stored properties show it.
+      type: str
+    properties:
+      description: The provider's OSGi properties that are set; secret-looking ones are V(<redacted>).
       type: dict
     customizer:
       description: PID and properties of the customizer configuration; the client secret is V(<redacted>).

@@ -602,3 +602,28 @@ def test_delete_check_mode_then_delete_then_again():
     assert not ensure_absent(aem_client(aem), "Brand Portal", check_mode=False)["changed"]
     deletes = [path for method, path in aem.calls if method == "POST"][-2:]
     assert CUSTOMIZER in deletes[0] and PROVIDER in deletes[1]  # the customizer first
+
+
+def test_configuration_before_the_task_is_returned_redacted_and_read_only():
+    aem = FakeAem()
+    nothing = ensure_absent(aem_client(aem), "Brand Portal", check_mode=True)
+    assert nothing["ims_config_before"] is None
+    assert ensure_present(aem_client(aem), oauth_request(), check_mode=False)["ims_config_before"] is None
+    pid, props = aem.provider()
+    cpid = aem.customizer()[0]
+    writes = aem.writes
+    saved = ensure_absent(aem_client(aem), "Brand Portal", check_mode=True)["ims_config_before"]
+    assert aem.writes == writes
+    assert saved["pid"] == pid and saved["id"] == props["name"] and saved["title"] == "Brand Portal"
+    assert saved["credential_type"] == "oauth"
+    assert saved["properties"][P_SCOPE] == "openid,AdobeID" and saved["properties"][P_GRANTS] == "client_credentials"
+    assert saved["customizer"]["pid"] == cpid
+    assert saved["customizer"]["properties"][C_SECRET] == REDACTED
+    assert SECRET not in json.dumps(saved)
+    # an update returns the configuration as it was before it, not after
+    changed = ensure_present(aem_client(aem), ImsRequest("Brand Portal", scopes=["openid"]), check_mode=False)
+    assert changed["changed"] and changed["ims_config_before"]["properties"][P_SCOPE] == "openid,AdobeID"
+    assert changed["ims_config"]["properties"][P_SCOPE] == "openid"
+    deleted = ensure_absent(aem_client(aem), "Brand Portal", check_mode=False)
+    assert deleted["ims_config_before"]["properties"][P_SCOPE] == "openid"
+    assert deleted["ims_config"] is None
