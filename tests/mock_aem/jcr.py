@@ -364,26 +364,25 @@ class Repository:
             n.children[k] = self._clone(c, k)
         return n
 
+    def _source_and_target(self, src: str, dst: str) -> Tuple["Node", "Node", str]:
+        """The node at ``src``, the parent of ``dst`` and the new name; KeyError for a missing one."""
+        s = self.get(src)
+        if s is None:
+            raise KeyError(src)
+        parent_path, name = split_path(dst)
+        parent = self.get(parent_path)
+        if parent is None:
+            raise KeyError(parent_path)
+        return s, parent, name
+
     def copy(self, src: str, dst: str) -> None:
         with self.lock:
-            s = self.get(src)
-            if s is None:
-                raise KeyError(src)
-            parent_path, name = split_path(dst)
-            parent = self.get(parent_path)
-            if parent is None:
-                raise KeyError(parent_path)
+            s, parent, name = self._source_and_target(src, dst)
             parent.children[name] = self._clone(s, name)
 
     def move(self, src: str, dst: str) -> None:
         with self.lock:
-            s = self.get(src)
-            if s is None:
-                raise KeyError(src)
-            parent_path, name = split_path(dst)
-            parent = self.get(parent_path)
-            if parent is None:
-                raise KeyError(parent_path)
+            s, parent, name = self._source_and_target(src, dst)
             self.remove(src)
             s.name = name
             parent.children[name] = s

@@ -77,6 +77,23 @@ def load_key(data: bytes, password: Optional[bytes] = None) -> Any:
     return serialization.load_der_private_key(data, password)
 
 
+# A key store or the truststore is a mock JSON document in an nt:file (the real ones are PKCS#12 files).
+def _read_store(repo: "jcr.Repository", path: str) -> Optional[Dict[str, Any]]:
+    p = repo.get_property(path + "/jcr:content", "jcr:data")
+    return None if p is None else json.loads(p.value.decode("utf-8"))
+
+
+def _write_store(repo: "jcr.Repository", path: str, doc: Dict[str, Any]) -> None:
+    with repo.lock:
+        if not repo.exists(path):
+            repo.ensure(jcr.split_path(path)[0], "sling:Folder")
+            repo.create(path, "nt:file")
+            repo.create(path + "/jcr:content", "nt:resource")
+            repo.set_property(path + "/jcr:content", "jcr:mimeType", "application/x-pkcs12")
+        repo.set_property(path + "/jcr:content", "jcr:data", json.dumps(doc).encode("utf-8"), "Binary")
+        repo.set_property(path + "/jcr:content", "jcr:lastModified", jcr.now(), "Date")
+
+
 class KeyStores:
     def __init__(self, app: "AuthorApp") -> None:
         self.app = app
@@ -86,25 +103,13 @@ class KeyStores:
         return jcr.normalize(user_path) + "/keystore/store.p12"
 
     def get(self, user_path: str) -> Optional[Dict[str, Any]]:
-        p = self.app.repo.get_property(self._path(user_path) + "/jcr:content", "jcr:data")
-        if p is None:
-            return None
-        return json.loads(p.value.decode("utf-8"))
+        return _read_store(self.app.repo, self._path(user_path))
 
     def exists(self, user_path: str) -> bool:
         return self.get(user_path) is not None
 
     def _save(self, user_path: str, ks: Dict[str, Any]) -> None:
-        repo = self.app.repo
-        path = self._path(user_path)
-        with repo.lock:
-            if not repo.exists(path):
-                repo.ensure(jcr.split_path(path)[0], "sling:Folder")
-                repo.create(path, "nt:file")
-                repo.create(path + "/jcr:content", "nt:resource")
-                repo.set_property(path + "/jcr:content", "jcr:mimeType", "application/x-pkcs12")
-            repo.set_property(path + "/jcr:content", "jcr:data", json.dumps(ks).encode("utf-8"), "Binary")
-            repo.set_property(path + "/jcr:content", "jcr:lastModified", jcr.now(), "Date")
+        _write_store(self.app.repo, self._path(user_path), ks)
 
     def create(self, user_path: str, password: str) -> None:
         if not self.app.repo.exists(user_path):
@@ -262,20 +267,10 @@ class TrustStore:
         return inferred.value("aem.truststore_path")
 
     def get(self) -> Optional[Dict[str, Any]]:
-        p = self.app.repo.get_property(self.path() + "/jcr:content", "jcr:data")
-        return None if p is None else json.loads(p.value.decode("utf-8"))
+        return _read_store(self.app.repo, self.path())
 
     def _save(self, ts: Dict[str, Any]) -> None:
-        repo = self.app.repo
-        path = self.path()
-        with repo.lock:
-            if not repo.exists(path):
-                repo.ensure(jcr.split_path(path)[0], "sling:Folder")
-                repo.create(path, "nt:file")
-                repo.create(path + "/jcr:content", "nt:resource")
-                repo.set_property(path + "/jcr:content", "jcr:mimeType", "application/x-pkcs12")
-            repo.set_property(path + "/jcr:content", "jcr:data", json.dumps(ts).encode("utf-8"), "Binary")
-            repo.set_property(path + "/jcr:content", "jcr:lastModified", jcr.now(), "Date")
+        _write_store(self.app.repo, self.path(), ts)
 
     def create(self, password: str) -> None:
         if self.get() is not None:
