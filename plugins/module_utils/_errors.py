@@ -17,10 +17,11 @@ from __future__ import annotations
 class AemError(Exception):
     """Base class: something went wrong talking to AEM (or Adobe IMS)."""
 
-    #: a short hint telling the user what to check, appended to the message
+    #: a short hint telling the user what to check, appended to the message; the class default
+    #: speaks of AEM, and a client of another service (Adobe IMS) passes its own ``hint``
     hint = ""
 
-    def __init__(self, message, method=None, path=None, status=None, excerpt=None, attempted=None):
+    def __init__(self, message, method=None, path=None, status=None, excerpt=None, attempted=None, hint=None):
         super().__init__(message)
         self.message = message
         self.method = method
@@ -28,6 +29,8 @@ class AemError(Exception):
         self.status = status
         self.excerpt = excerpt
         self.attempted = attempted
+        if hint is not None:
+            self.hint = hint
 
     def __str__(self):
         parts = []
@@ -74,6 +77,8 @@ class AemUnreachableError(AemError):
 
 
 class AemTLSError(AemError):
+    """The TLS connection failed; the client's hint says why (plain HTTP, unknown CA, host name, CA file)."""
+
     hint = ("the server certificate could not be verified: set ca_path to the CA bundle that signed it "
             "(validate_certs=false only for throw-away test instances).")
 

@@ -14,7 +14,9 @@ It knows nothing about AEM or IMS; ``_aem_client.py`` adds AEM's authentication 
 from __future__ import annotations
 
 import json
+import os
 import random
+import ssl
 import time
 import traceback
 from urllib.parse import quote
@@ -47,14 +49,85 @@ SAFE_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 10.0
 
+# What OpenSSL reports when the answer to the TLS ClientHello is not TLS at all, which is what a
+# plain-HTTP port answers (OpenSSL 1.1/3.0: WRONG_VERSION_NUMBER; 3.2+: record layer failure).
+PLAIN_HTTP_MARKERS = ("wrong_version_number", "wrong version number", "record_layer_failure",
+                      "record layer failure", "packet_length_too_long", "packet length too long",
+                      "unknown_protocol", "unknown protocol")
+HOST_MISMATCH_MARKERS = ("hostname mismatch", "ip address mismatch", "doesn't match", "not valid for")
+UNVERIFIED_MARKERS = ("certificate_verify_failed", "certificate verify failed")
+CA_FILE_MARKERS = ("no_certificate_or_crl_found", "no certificate or crl found", "pem lib", "pem_lib")
+# A TLS port that receives a plain-HTTP request closes the connection without an answer.
+NO_ANSWER_MARKERS = ("remotedisconnected", "remote end closed connection", "connection reset",
+                     "connectionreseterror", "connection aborted", "badstatusline")
+
+# How a failure of each kind is explained; {option} is the client's URL option, {service} its service.
+HINTS = {
+    "unreachable": "check the {option} option, that {service} is running and that the network allows the connection.",
+    "no_answer": ("the server closed the connection without an answer: if it speaks HTTPS, use https:// in the "
+                  "{option} option; otherwise check that {service} is running."),
+    "plain_http": "use http:// in the {option} option (or enable TLS on {service}).",
+    "unverified": ("set the option ca_path to the CA bundle (PEM) that signed the certificate of {service} "
+                   "(validate_certs=false only for throw-away test instances)."),
+    "unverified_ca_path": ("the CA bundle in option ca_path ({ca_path}) did not sign the certificate of {service}: "
+                           "set ca_path to the one that did."),
+    "host_mismatch": ("the certificate was issued for another host name: use that host name in the {option} option "
+                      "(or a certificate that names this host)."),
+    "tls": "check that the {option} option names the HTTPS port of {service}, and the options ca_path and validate_certs.",
+    "server_error": "{service} reported an internal error; see error.log on the instance.",
+    "forbidden": ("the user lacks permission, or AEM's CSRF filter refused the write even with a fresh "
+                  "CSRF-Token (check /libs/granite/csrf/token.json and the CSRF filter configuration)."),
+}
+
+
+def validate_ca_path(ca_path):
+    """An error message when ``ca_path`` is not a readable CA bundle (PEM file) or directory, or None.
+
+    Checked before any request: ``requests`` answers a missing file with a bare OSError, and a file
+    without certificates with an SSL error that reads like a failed verification.
+    """
+    if not ca_path:
+        return None
+    if not os.path.exists(ca_path):
+        return ("option ca_path: %s does not exist; expected a PEM file of the CA certificates that signed the "
+                "server certificate (-----BEGIN CERTIFICATE-----)" % ca_path)
+    if os.path.isdir(ca_path):
+        return None
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=ca_path)
+    except ssl.SSLError:
+        return ("option ca_path: %s holds no PEM certificate; expected a PEM file of the CA certificates that signed "
+                "the server certificate (-----BEGIN CERTIFICATE-----)" % ca_path)
+    except (IOError, OSError) as exc:
+        return "option ca_path: cannot read %s (%s); expected a readable PEM file of CA certificates" % (
+            ca_path, exc.strerror or exc)
+    return None
+
 
 def validate_transport_params(params):
-    """An error message for bad ``timeout`` or ``retries`` options, or None."""
+    """An error message for bad ``timeout``, ``retries`` or ``ca_path`` options, or None."""
     if params.get("timeout") is not None and params["timeout"] <= 0:
         return "option timeout: %s is not positive; expected seconds, e.g. 30" % params["timeout"]
     if params.get("retries") is not None and params["retries"] < 0:
         return "option retries: %s is negative; expected 0 or more" % params["retries"]
+    if params.get("validate_certs", True):
+        return validate_ca_path(params.get("ca_path"))
     return None
+
+
+def _exception_text(exc):
+    """Every message in an exception's chain (cause, context, the reason urllib3 keeps), lower case."""
+    texts, seen, todo = [], set(), [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen or len(seen) > 20:
+            continue
+        seen.add(id(current))
+        texts.append("%s %s %r" % (type(current).__name__, current, getattr(current, "args", ())))
+        todo.extend((getattr(current, "__cause__", None), getattr(current, "__context__", None),
+                     getattr(current, "reason", None)))
+        todo.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+    return " ".join(texts).lower()
 
 
 class HttpResponse(object):
@@ -84,6 +157,10 @@ class HttpClient(object):
 
     #: what the service is called in error messages
     service = "the server"
+    #: the module option that holds the base URL, named in hints
+    url_option = "url"
+    #: hints for this service, by kind (see HINTS); a subclass overrides some
+    hints = {}
 
     def __init__(self, url, validate_certs=True, ca_path=None, timeout=30.0, retries=3, warn=None,
                  sleep=time.sleep, session=None, redactor=None):
@@ -178,16 +255,50 @@ class HttpClient(object):
                                        headers=headers, timeout=self.timeout, allow_redirects=False,
                                        verify=self.verify)
         except requests.exceptions.SSLError as exc:
-            raise AemTLSError(self._reason(exc), method=method, path=path)
+            raise self.tls_error(exc, method, path)
         except requests.exceptions.Timeout:
             raise AemUnreachableError("no answer within %s s (option timeout)" % self.timeout, method=method,
-                                      path=path)
+                                      path=path, hint=self.hint("unreachable"))
         except requests.exceptions.ConnectionError as exc:
+            kind = "unreachable"
+            if self.base_url.lower().startswith("http://") and any(m in _exception_text(exc) for m in NO_ANSWER_MARKERS):
+                kind = "no_answer"
             raise AemUnreachableError("cannot connect to %s: %s" % (self.base_url, self._reason(exc)),
-                                      method=method, path=path)
+                                      method=method, path=path, hint=self.hint(kind))
         except requests.exceptions.RequestException as exc:
-            raise AemUnreachableError(self._reason(exc), method=method, path=path)
+            raise AemUnreachableError(self._reason(exc), method=method, path=path, hint=self.hint("unreachable"))
+        except (IOError, OSError) as exc:
+            # requests reports an unusable CA bundle as a bare OSError (validate_ca_path catches most earlier).
+            raise AemTLSError("cannot use the CA bundle: %s" % self._reason(exc), method=method, path=path,
+                              hint="set the option ca_path to a readable PEM file of CA certificates.")
         return HttpResponse(raw.status_code, raw.headers, raw.content, method, path)
+
+    def hint(self, kind):
+        """What to check for a failure of ``kind`` (a key of HINTS), worded for this client's service."""
+        template = self.hints.get(kind) or HINTS[kind]
+        return template.format(option=self.url_option, service=self.service,
+                               ca_path=self.verify if isinstance(self.verify, str) else "")
+
+    def tls_error(self, exc, method, path):
+        """The :class:`AemTLSError` for a failed TLS connection, saying which of the usual causes it is."""
+        text = _exception_text(exc)
+        reason = self._reason(exc)
+        if any(marker in text for marker in PLAIN_HTTP_MARKERS):
+            message = "the server at %s speaks plain HTTP, not HTTPS" % self.base_url
+            kind = "plain_http"
+        elif any(marker in text for marker in HOST_MISMATCH_MARKERS):
+            message = "the certificate of %s does not name its host (%s)" % (self.base_url, reason)
+            kind = "host_mismatch"
+        elif any(marker in text for marker in UNVERIFIED_MARKERS):
+            message = "the certificate of %s could not be verified (%s)" % (self.base_url, reason)
+            kind = "unverified_ca_path" if isinstance(self.verify, str) else "unverified"
+        elif any(marker in text for marker in CA_FILE_MARKERS):
+            message = "the CA bundle in option ca_path cannot be used (%s)" % reason
+            kind = "tls"
+        else:
+            message = "TLS connection to %s failed (%s)" % (self.base_url, reason)
+            kind = "tls"
+        return AemTLSError(message, method=method, path=path, hint=self.hint(kind))
 
     def _reason(self, exc):
         # requests nests the useful cause deep inside; keep the innermost message, redacted.
@@ -209,11 +320,12 @@ class HttpClient(object):
         status = response.status
         kwargs = self.error_kwargs(response, attempted)
         if status == 403:
-            return AemForbiddenError("HTTP 403", **kwargs)
+            return AemForbiddenError("HTTP 403", hint=self.hint("forbidden"), **kwargs)
         if status == 404:
             return AemNotFoundError("HTTP 404: not found", **kwargs)
         if status >= 500:
-            return AemServerError("HTTP %s from %s" % (status, self.service), **kwargs)
+            return AemServerError("HTTP %s from %s" % (status, self.service), hint=self.hint("server_error"),
+                                  **kwargs)
         return AemUnexpectedResponseError("unexpected HTTP %s from %s" % (status, self.service), **kwargs)
 
 

@@ -208,6 +208,18 @@ class ImsClient(HttpClient):
     """Token requests to one IMS host."""
 
     service = "Adobe IMS"
+    url_option = "ims_url"
+    # Failures to reach IMS must not send the user to AEM's url option (HINTS speak of the service's own option).
+    hints = {
+        "unreachable": ("check the ims_url option (Adobe IMS is %s) and that the network (proxy, firewall) lets this "
+                        "host reach Adobe IMS." % DEFAULT_IMS_URL),
+        "no_answer": ("the server closed the connection without an answer: Adobe IMS speaks HTTPS, check the ims_url "
+                      "option (default %s)." % DEFAULT_IMS_URL),
+        "plain_http": ("Adobe IMS speaks HTTPS: check the ims_url option (default %s); use http:// in ims_url only "
+                       "for a plain-HTTP test double." % DEFAULT_IMS_URL),
+        "server_error": "Adobe IMS reported a server error; try again later.",
+        "forbidden": "Adobe IMS refused the request: check the ims_url option and the credential's client_id.",
+    }
 
     def exchange_jwt(self, client_id, client_secret, jwt_token):
         """Exchange a signed JWT (§1); IMS answers ``expires_in`` in MILLISECONDS (§1.3)."""
