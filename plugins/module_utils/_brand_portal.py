@@ -16,6 +16,12 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemNotFoundError,
     AemUnexpectedResponseError,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
+    P_NAME,
+    P_TITLE,
+    list_factory_instances,
+    read_config,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import (
     NodeSpec,
     diff_for,
@@ -189,6 +195,39 @@ def ensure_classic(client, path, title, tenant_url, params, check_mode):
     return result, content["node"]
 
 
+def ims_configurations(client):
+    """``[(id, title)]`` of the Adobe IMS configurations (token providers) of this AEM, by title."""
+    found = []
+    for pid in list_factory_instances(client, fact("ims_provider_factory")):
+        config = read_config(client, pid)
+        if config is not None:
+            found.append((str(config.properties.get(P_NAME) or ""), str(config.properties.get(P_TITLE) or "")))
+    return sorted(found, key=lambda item: (item[1], item[0]))
+
+
+def check_ims_config_reference(client, ims_config):
+    """Fail unless ``ims_config`` is the id of an existing Adobe IMS configuration.
+
+    AEM's servlet stores any value, and a cloud service that references no configuration fails only
+    later, at replication; so a dangling reference is refused before anything is written.
+    """
+    existing = ims_configurations(client)
+    if any(config_id == ims_config for config_id, _title in existing):
+        return
+    by_title = [config_id for config_id, title in existing if title.strip() == ims_config.strip() and config_id]
+    if by_title:
+        raise AemInputError("option ims_config: %r is the title of an Adobe IMS configuration, not its id; expected "
+                            "the id (accessTokenConfigId), here %r, as aemtools.brand_portal.aem_ims_config returns it "
+                            "in ims_config.id" % (ims_config, by_title[0]))
+    if existing:
+        listed = ", ".join("%r (id %r)" % (title or "untitled", config_id or "none") for config_id, title in existing)
+        raise AemInputError("option ims_config: %r is not the id of any Adobe IMS configuration on this AEM; expected "
+                            "the id (accessTokenConfigId) of one of: %s" % (ims_config, listed))
+    raise AemInputError("option ims_config: %r is not the id of any Adobe IMS configuration: this AEM has none; "
+                        "create it first with aemtools.brand_portal.aem_ims_config and pass its ims_config.id"
+                        % ims_config)
+
+
 def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
     """6.5: a cloud service saved through AEM's own servlet, referencing an IMS configuration.
 
@@ -197,6 +236,8 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
     ``title`` None keeps the title of an existing cloud service; a new one is titled with its node name.
     Returns ``(result, properties)``.
     """
+    if params["ims_config"]:
+        check_ims_config_reference(client, params["ims_config"])
     content_path = path + "/jcr:content"
     current = read_node(client, content_path)
     current_props = node_properties(current) or {}

@@ -100,7 +100,9 @@ options:
   ims_config:
     description:
       - Model V(ims) only. The id (accessTokenConfigId) of the Adobe IMS configuration the cloud service uses,
-        as returned by M(aemtools.brand_portal.aem_ims_config).
+        as returned by M(aemtools.brand_portal.aem_ims_config) in C(ims_config.id).
+      - It must name an existing Adobe IMS configuration; otherwise the module fails before writing anything (also
+        in check mode) and lists the configurations that exist.
     type: str
   oauth_scopes:
     description:

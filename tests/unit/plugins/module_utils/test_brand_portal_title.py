@@ -15,6 +15,9 @@ from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.f
     FakeResponse,
     make_client,
 )
+from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.test_bp_ims_reference import (
+    ims_configurations_script,
+)
 
 TENANT = "https://acme.brand-portal.adobe.com"
 IMS = "https://ims-na1.adobelogin.com"
@@ -32,15 +35,21 @@ def _ims_node(title):
             "sling:resourceType": fact("cloudservice_resource_type")}
 
 
+# ensure_ims_model first checks that ims_config names an existing IMS configuration (configMgr reads).
+CONFIGS = [("cfg-id", "Brand Portal")]
+
+
 def test_ims_model_without_title_keeps_the_existing_title():
-    client, session, _unused, _unused = make_client([FakeResponse(200, _ims_node("Brand Portal"))])
+    client, session, _unused, _unused = make_client(ims_configurations_script(CONFIGS)
+                                                    + [FakeResponse(200, _ims_node("Brand Portal"))])
     result, node = ensure_ims_model(client, IMS_PATH, None, TENANT, _ims_params(), True)
     assert result["changed"] is False and node["jcr:title"] == "Brand Portal"
-    assert [c["method"] for c in session.calls] == ["GET"]
+    assert [c["method"] for c in session.calls] == ["GET", "GET", "GET"]
 
 
 def test_ims_model_with_a_title_changes_only_the_title():
-    client, _unused, _unused, _unused = make_client([FakeResponse(200, _ims_node("Brand Portal"))])
+    client, _unused, _unused, _unused = make_client(ims_configurations_script(CONFIGS)
+                                                    + [FakeResponse(200, _ims_node("Brand Portal"))])
     result, _unused = ensure_ims_model(client, IMS_PATH, "Acme", TENANT, _ims_params(), True)
     assert result["changed"] is True
     assert result["diff"]["before"] == {"jcr:title": "Brand Portal"}
@@ -48,7 +57,7 @@ def test_ims_model_with_a_title_changes_only_the_title():
 
 
 def test_ims_model_new_cloud_service_is_titled_with_its_name():
-    client, _unused, _unused, _unused = make_client([FakeResponse(404, "")])
+    client, _unused, _unused, _unused = make_client(ims_configurations_script(CONFIGS) + [FakeResponse(404, "")])
     result, node = ensure_ims_model(client, IMS_PATH, None, TENANT, _ims_params(), True)
     assert result["changed"] is True and node["jcr:title"] == "brand-portal"
 
