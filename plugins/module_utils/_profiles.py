@@ -47,6 +47,9 @@ FACTS = {
                           "aem-http-api.md 6.4: the MAC user holds the key pair of the 6.3/6.4 integration; its alias "
                           "is not documented"),
     "legacy_cloudservice_root": Fact("/etc/cloudservices/mediaportal", VERIFIED, "aem-http-api.md 6.2"),
+    "legacy_client_id_property": Fact("clientId", INFERRED_MARK,
+                                      "aem-http-api.md 6.2: the legacy (OAuth Gateway) dialog has a Client ID field; "
+                                      "the property name is not verified"),
     "ims_cloudservice_root": Fact("/conf/global/settings/cloudconfigs/mediaportal", INFERRED_MARK,
                                   "aem-http-api.md 6.3: verified for AEMaaCS, strongly inferred for 6.5"),
     "cloudservice_servlet": Fact("/apps/brandportal/config", VERIFIED, "aem-http-api.md 6.3 (DEMO-UTILS)"),
