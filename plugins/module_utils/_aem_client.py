@@ -80,7 +80,7 @@ class AemClient(HttpClient):
         self.csrf_token = None
 
     def request(self, method, path, attempted, expected=(200,), params=None, data=None, files=None,
-                headers=None, idempotent=False):
+                headers=None, idempotent=False, write=True):
         """As :meth:`HttpClient.request`; a write refused with 403 is retried once with a fresh
         CSRF token."""
         method = method.upper()
@@ -94,6 +94,7 @@ class AemClient(HttpClient):
                                  retryable=idempotent)
         if response.status not in expected:
             raise self.error_for(response, attempted)
+        self.record_write(response, write)
         return response
 
     def _refresh_csrf_token(self):

@@ -17,9 +17,15 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client 
     aem_argument_spec,
     validate_connection_params,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
+    AemError,
+    AemInputError,
+    AemUnreachableError,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import SAFE_METHODS
 
-__all__ = ["aem_argument_spec", "new_client", "fail_from", "warn_if_unverified"]
+__all__ = ["aem_argument_spec", "new_client", "fail_from", "remember_client", "warn_if_unverified",
+           "written_statement"]
 
 
 def new_client(module):
@@ -31,14 +37,40 @@ def new_client(module):
         module.fail_json(msg=problem)
     params = module.params
     warn_if_unverified(module, "AEM")
-    return AemClient(params["url"], params["username"], params["password"],
-                     validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                     timeout=params["timeout"], retries=params["retries"], warn=module.warn)
+    return remember_client(module, AemClient(params["url"], params["username"], params["password"],
+                                             validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                                             timeout=params["timeout"], retries=params["retries"],
+                                             warn=module.warn))
+
+
+def remember_client(module, client):
+    """Keep the client of this module run on ``module``, so that :func:`fail_from` can say what it wrote."""
+    if not hasattr(module, "aemtools_clients"):
+        module.aemtools_clients = []
+    module.aemtools_clients.append(client)
+    return client
+
+
+def written_statement(writes, error=None):
+    """What a failed task leaves behind: each write the server accepted, in order, or that there was none;
+    and, when a write got no answer at all, that its outcome is unknown (the server may have applied it)."""
+    if writes:
+        text = "Already written by this task: %s." % ", ".join(writes)
+    else:
+        text = "Nothing was written by this task."
+    if isinstance(error, AemUnreachableError) and error.method and error.method not in SAFE_METHODS:
+        text += " Whether %s %s itself was applied is unknown: no answer came." % (error.method, error.path)
+    return text
 
 
 def fail_from(module, error, **extra):
-    """``fail_json`` with the error's redacted, structured details."""
+    """``fail_json`` with the error's redacted, structured details.  A failed request (or any failure after a
+    write) also says what this task had already written (``written``), so that a half-done change is visible."""
     kwargs = error.fail_kwargs() if isinstance(error, AemError) else {"msg": str(error)}
+    writes = [w for client in getattr(module, "aemtools_clients", []) for w in client.writes]
+    if writes or (isinstance(error, AemError) and error.method and not isinstance(error, AemInputError)):
+        kwargs["msg"] = "%s %s" % (kwargs["msg"].rstrip(), written_statement(writes, error))
+        kwargs["written"] = writes
     kwargs.update(extra)
     module.fail_json(**kwargs)
 

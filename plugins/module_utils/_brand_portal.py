@@ -263,8 +263,11 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
             ("oauthScopes", params["oauth_scopes"]), ("sling:resourceType", fact("cloudservice_resource_type"))]
     if params["ims_config"]:
         form.append(("imsConfig", params["ims_config"]))
+    # Safe to repeat after a lost answer: the form carries every setting of the page, which exists by now (item =
+    # its path: an edit), and AEM keeps four agents per tenant ("Four replication agents are created for each
+    # tenant", aem-http-api.md 6.3), so a second save adds none; the page is read back and verified below.
     client.post(fact("cloudservice_servlet"), "save Brand Portal cloud service %s" % path, data=form,
-                headers={"Accept": "application/json"})
+                headers={"Accept": "application/json"}, idempotent=True)
     end = read_node(client, content_path)
     wrong = sorted(property_changes(end, desired)[0]) if end is not None else ["(node missing)"]
     if wrong:

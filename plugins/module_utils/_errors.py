@@ -21,7 +21,8 @@ class AemError(Exception):
     #: speaks of AEM, and a client of another service (Adobe IMS) passes its own ``hint``
     hint = ""
 
-    def __init__(self, message, method=None, path=None, status=None, excerpt=None, attempted=None, hint=None):
+    def __init__(self, message, method=None, path=None, status=None, excerpt=None, attempted=None, hint=None,
+                 retries=None):
         super().__init__(message)
         self.message = message
         self.method = method
@@ -29,6 +30,8 @@ class AemError(Exception):
         self.status = status
         self.excerpt = excerpt
         self.attempted = attempted
+        #: how often the request was repeated before this error (transient failures of a request safe to repeat)
+        self.retries = retries
         if hint is not None:
             self.hint = hint
 
@@ -37,6 +40,8 @@ class AemError(Exception):
         if self.attempted:
             parts.append("Failed to %s" % self.attempted)
         where = " ".join(p for p in (self.method, self.path) if p)
+        if where and self.retries:
+            where += " after %d %s" % (self.retries, "retry" if self.retries == 1 else "retries")
         if where:
             parts.append("(%s)" % where)
         head = " ".join(parts)
@@ -49,7 +54,7 @@ class AemError(Exception):
         """Keyword arguments for ``AnsibleModule.fail_json``."""
         kwargs = {"msg": str(self)}
         for key, value in (("method", self.method), ("url_path", self.path), ("status", self.status),
-                           ("response_excerpt", self.excerpt)):
+                           ("response_excerpt", self.excerpt), ("retries", self.retries)):
             if value is not None:
                 kwargs[key] = value
         return kwargs

@@ -139,6 +139,8 @@ class HttpResponse(object):
         self.body = body
         self.method = method
         self.path = path
+        #: how often the request was repeated before this answer
+        self.retries = 0
 
     @property
     def text(self):
@@ -173,6 +175,9 @@ class HttpClient(object):
         self.sleep = sleep
         self.redactor = redactor or Redactor()
         self.request_count = 0
+        #: "METHOD path" of every write AEM (or IMS) accepted in this run, so that a failure can say what is
+        #: already written
+        self.writes = []
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         if not validate_certs:
@@ -195,13 +200,14 @@ class HttpClient(object):
             raise AemUnexpectedResponseError("the answer is not JSON", **self.error_kwargs(response, attempted))
 
     def post(self, path, attempted, data=None, files=None, expected=(200, 201), headers=None,
-             idempotent=False):
-        """POST a write.  ``idempotent`` allows retries: set it only when repeating cannot harm."""
+             idempotent=False, write=True):
+        """POST a write.  ``idempotent`` allows retries: set it only when repeating cannot harm.
+        ``write=False`` for a POST that changes nothing (e.g. AEM's encryption service)."""
         return self.request("POST", path, attempted, data=data, files=files, expected=expected,
-                            headers=headers, idempotent=idempotent)
+                            headers=headers, idempotent=idempotent, write=write)
 
     def request(self, method, path, attempted, expected=(200,), params=None, data=None, files=None,
-                headers=None, idempotent=False):
+                headers=None, idempotent=False, write=True):
         """Send one request; return an :class:`HttpResponse` whose status is in ``expected``.
 
         Raises a typed :class:`AemError` otherwise.  Transient failures are retried with backoff
@@ -212,7 +218,13 @@ class HttpClient(object):
                              retryable=method in SAFE_METHODS or idempotent)
         if response.status not in expected:
             raise self.error_for(response, attempted)
+        self.record_write(response, write)
         return response
+
+    def record_write(self, response, write=True):
+        """Remember an accepted write (any method but GET, HEAD, OPTIONS) for :func:`written_statement`."""
+        if write and response.method not in SAFE_METHODS:
+            self.writes.append("%s %s" % (response.method, response.path))
 
     def url_for(self, path):
         return self.base_url + quote_path(path)
@@ -226,6 +238,7 @@ class HttpClient(object):
             except AemUnreachableError as exc:
                 if not retryable or attempt >= self.retries:
                     exc.attempted = attempted
+                    exc.retries = attempt
                     raise
                 reason = exc.message
             except AemError as exc:
@@ -233,6 +246,7 @@ class HttpClient(object):
                 raise
             else:
                 if response.status not in RETRY_STATUSES or not retryable or attempt >= self.retries:
+                    response.retries = attempt
                     return response
                 reason = "HTTP %s" % response.status
             attempt += 1
@@ -313,7 +327,8 @@ class HttpClient(object):
 
     def error_kwargs(self, response, attempted):
         return dict(method=response.method, path=response.path, status=response.status,
-                    excerpt=self.redactor.excerpt(response.body), attempted=attempted)
+                    excerpt=self.redactor.excerpt(response.body), attempted=attempted,
+                    retries=getattr(response, "retries", 0) or None)
 
     def error_for(self, response, attempted):
         """The typed error for an unexpected status; subclasses refine 401 and 403."""

@@ -39,8 +39,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemError,
     AemInputError,
+    AemServerError,
     AemUnexpectedResponseError,
+    AemUnreachableError,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import RETRY_STATUSES
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
     BRAND_PORTAL_METASCOPE,
     DEFAULT_IMS_URL,
@@ -237,11 +240,37 @@ def update_config(client, pid, properties, location=None):
                 expected=(200, 302), idempotent=True)
 
 
-def create_factory_config(client, factory_pid, properties):
-    """Create a configuration of ``factory_pid``; returns the PID AEM generated (302 ``Location``)."""
+def create_factory_config(client, factory_pid, properties, key=None):
+    """Create a configuration of ``factory_pid``; returns the PID AEM generated (302 ``Location``).
+
+    Each POST creates one more configuration, so it is not simply repeated.  With ``key``, the name of a
+    property whose value no other configuration of the factory holds (a generated name), a transient failure
+    (no answer, 502/503/504) is followed by a look at the factory's configurations: one holding that value was
+    created by the request whose answer was lost and is taken; only when there is none is the POST sent again,
+    up to ``retries`` times.
+    """
     attempted = "create an OSGi configuration of %s" % factory_pid
-    response = client.post(config_path(TEMP_PID), attempted,
-                           data=config_form(properties, factory_pid=factory_pid), expected=(200, 302))
+    retries = 0
+    while True:
+        try:
+            response = client.post(config_path(TEMP_PID), attempted,
+                                   data=config_form(properties, factory_pid=factory_pid), expected=(200, 302))
+            break
+        except (AemUnreachableError, AemServerError) as exc:
+            transient = isinstance(exc, AemUnreachableError) or exc.status in RETRY_STATUSES
+            if key is None or not transient or retries >= client.retries:
+                exc.retries = retries or exc.retries
+                raise
+            created = find_factory_instance(client, factory_pid, key, properties[key])
+            if created is not None:
+                client.writes.append("POST %s" % config_path(TEMP_PID))
+                return created
+            retries += 1
+            delay = client.backoff(retries)
+            client.warn("POST %s: %s; no configuration of %s holds %s=%s, so none was created: retry %d of %d in "
+                        "%.1f s" % (config_path(TEMP_PID), exc.message, factory_pid, key, properties[key], retries,
+                                    client.retries, delay))
+            client.sleep(delay)
     location = _header(response, "Location") or ""
     pid = unquote(location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1])
     if pid.endswith(".json"):
@@ -250,6 +279,15 @@ def create_factory_config(client, factory_pid, properties):
         raise AemUnexpectedResponseError("no Location naming the new configuration (%s.<id>) in the answer"
                                          % factory_pid, **client.error_kwargs(response, attempted))
     return pid
+
+
+def find_factory_instance(client, factory_pid, key, value):
+    """The PID of the configuration of ``factory_pid`` whose property ``key`` holds ``value``, or None."""
+    for pid in list_factory_instances(client, factory_pid):
+        config = read_config(client, pid)
+        if config is not None and _text(config.properties.get(key)) == _text(value):
+            return pid
+    return None
 
 
 def delete_config(client, pid):
@@ -589,6 +627,9 @@ def certificate_servlet():
 
 def generate_key_pair(client, alias):
     """AEM's 'Create certificate' (INFERRED servlet): returns the public certificate PEM."""
+    # Not retried (idempotent=False): whether AEM replaces or refuses a second key pair under the alias is unknown
+    # (INFERRED servlet); a re-run of the task finds the key pair a lost answer created and downloads its
+    # certificate instead.
     response = client.post(certificate_servlet(), "have AEM create the key pair %s" % alias,
                            data=[("alias", alias)], expected=(200, 201))
     return _pem_or_none(response.text)
@@ -662,18 +703,30 @@ def check_health(client, pid, grant):
     """
     attempted = "check the health of Adobe IMS configuration %s" % pid
     path = fact("ims_servlet_base") + fact("ims_health_servlet")
-    data = client.get_json(path, attempted, params={"configurationId": pid})
-    if not isinstance(data, dict) or "ok" not in data:
-        raise AemUnexpectedResponseError("the Check Health answer has no 'ok' field", method="GET", path=path,
-                                         attempted=attempted)
-    message = client.redactor.text(_text(data.get("message")))
-    log = [client.redactor.text(_text(line)) for line in data.get("log") or []]
-    result = {"ok": bool(data.get("ok")), "message": message, "log": log}
-    if not result["ok"]:
+    retries = 0
+    while True:
+        data = client.get_json(path, attempted, params={"configurationId": pid})
+        if not isinstance(data, dict) or "ok" not in data:
+            raise AemUnexpectedResponseError("the Check Health answer has no 'ok' field", method="GET", path=path,
+                                             attempted=attempted)
+        message = client.redactor.text(_text(data.get("message")))
+        log = [client.redactor.text(_text(line)) for line in data.get("log") or []]
+        result = {"ok": bool(data.get("ok")), "message": message, "log": log}
+        if result["ok"]:
+            return result
         code = _ERROR_CODE.search(message)
         if code:
             result["hint"] = ims_hint(400, code.group(1), message, grant)
-    return result
+        # Check Health only has AEM ask IMS for a token, which is safe to repeat.  A failure without an IMS error
+        # code (IMS unreachable, IMS answering 5xx) is transient like any other and is asked again; one with a
+        # code (wrong secret, unknown client...) is IMS's answer and is final.
+        if code or retries >= client.retries:
+            result["retries"] = retries
+            return result
+        retries += 1
+        delay = client.backoff(retries)
+        client.warn("Check Health of %s: %s; retry %d of %d in %.1f s" % (pid, message, retries, client.retries, delay))
+        client.sleep(delay)
 
 
 # ==================================================================================================
@@ -818,12 +871,14 @@ def ensure_present(client, request, check_mode, warn=None):
         return result
 
     if found is None:
-        pid = create_factory_config(client, fact("ims_provider_factory"), provider_write)
+        # the name is generated above for a new configuration: no other provider holds it
+        pid = create_factory_config(client, fact("ims_provider_factory"), provider_write, key=P_NAME)
     elif provider_changes:
         update_config(client, pid, provider_write, found.provider.bundle_location)
     customizer_pid = customizer.pid if customizer else None
     if customizer is None:
-        customizer_pid = create_factory_config(client, fact("ims_customizer_factory"), customizer_write)
+        # no customizer holds this type (find_configuration looked for it): one that appears is this one
+        customizer_pid = create_factory_config(client, fact("ims_customizer_factory"), customizer_write, key=C_TYPE)
     elif customizer_changes or write_secret:
         update_config(client, customizer_pid, customizer_write, customizer.bundle_location)
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module import fail_from, warn_if_unverified
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module import (
+    fail_from,
+    remember_client,
+    warn_if_unverified,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import REQUESTS_IMPORT_ERROR
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
     ImsClient,
@@ -34,4 +38,4 @@ def new_ims_client(module):
     client = ImsClient(base_url(params["ims_url"]), validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                        timeout=params["timeout"], retries=params["retries"], warn=module.warn)
     client.redactor.add(params["client_secret"])
-    return client
+    return remember_client(module, client)

@@ -72,6 +72,8 @@ def read_keystore(client, user_path):
 
 
 def create_keystore(client, user_path, password):
+    # Not retried (idempotent=False): after a lost answer the store may exist, and a second createStore on it is
+    # refused; a re-run of the task reads the keystore first and does not create it again.
     client.post(user_path + ".ks.html", "create the keystore of %s" % user_path,
                 data=[(":operation", "createStore"), ("newPassword", password), ("rePassword", password)])
 

@@ -291,8 +291,9 @@ def _content_of(page):
 def protect(client, value):
     """Encrypt ``value`` with the instance's CryptoSupport (``{hex}``), as AEM stores agent passwords."""
     attempted = "encrypt the transport password with AEM's CryptoSupport (option transport_password_encrypt)"
+    # a POST that stores nothing: AEM only encrypts the value (write=False keeps it out of the written list)
     response = client.post(CRYPTO_PATH, attempted, data=[("datum", value)], expected=(200,),
-                           headers={"Accept": "application/json"}, idempotent=True)
+                           headers={"Accept": "application/json"}, idempotent=True, write=False)
     try:
         protected = response.json()["protected"]
     except (ValueError, KeyError, TypeError):

@@ -147,6 +147,8 @@ options:
     description:
       - Have AEM obtain a token with the configuration, as its "Check Health" button does, and fail with the reason
         (for example a wrong client secret or an unregistered certificate) when it cannot.
+      - A failure without an IMS error code (IMS unreachable, or answering with a server error) is transient and is
+        asked again, up to O(retries) times with backoff; one with an IMS error code is final.
     type: bool
     default: false
 notes:
@@ -327,7 +329,9 @@ secret_written:
   returned: when O(state=present)
   type: bool
 health:
-  description: The result of the health check; C(ok), AEM's C(message) and C(log), and a C(hint) on failure.
+  description:
+    - The result of the health check; C(ok), AEM's C(message) and C(log), and a C(hint) on failure.
+    - On failure also C(retries), how often the check was asked again before it gave up.
   returned: when O(check_health=true)
   type: dict
   sample: {"ok": true, "message": "Token is retrieved successfully", "log": []}
@@ -346,6 +350,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module 
     aem_argument_spec,
     fail_from,
     new_client,
+    written_statement,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError, AemInputError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import CRYPTOGRAPHY_IMPORT_ERROR
@@ -454,9 +459,12 @@ def health(module, client, result, request):
                              % (request.title, ", ".join(result.get("missing") or [])), **result)
     outcome = check_health(client, config["pid"], request.credential_type)
     if not outcome["ok"]:
-        msg = "Check Health of Adobe IMS configuration %r failed: %s" % (request.title, outcome["message"])
+        msg = "Check Health of Adobe IMS configuration %r failed%s: %s" % (
+            request.title, " after %d retries" % outcome["retries"] if outcome.get("retries") else "",
+            outcome["message"])
         if outcome.get("hint"):
             msg = "%s - %s" % (msg, outcome["hint"])
+        msg = "%s %s" % (msg.rstrip(), written_statement(client.writes))
         result["health"] = outcome
         module.fail_json(msg=msg, **result)
     return outcome
