@@ -14,7 +14,9 @@ Request pipeline of :meth:`AuthorApp.handle`
     3. Sling referrer filter and Granite CSRF filter (§3) for writes.
     4. extension servlets (``add_servlet``), in registration order; ``None`` falls through.
     5. built-in servlets (console, keystores, agents, queues, querybuilder, CSRF token...).
-    6. default Sling GET / POST servlets (§1, §2); HTTP DELETE (and PUT) -> 405.
+    6. default Sling GET / POST servlets (§1, §2); every other method (HTTP DELETE, PUT, PATCH,
+       a lowercase ``delete``, a made-up ``FOO``...) -> 405 "Method <m> not supported" (INFERRED
+       entry ``aem.unsupported_method``, see :func:`unsupported_method`).
 
 EXTENSION POINTS (stable API for plugins such as ``aem_brand_portal.py``)
     ``app.add_servlet(method, path_regex, handler)``
@@ -109,6 +111,13 @@ def error_page(status: int, message: str, path: str = "") -> Response:
         % (title, html.escape(message or reason), html.escape(path))
     )
     return Response.html(status, body)
+
+
+def unsupported_method(request: Request) -> Response:
+    """Sling's answer to a method no servlet handles (entry aem.unsupported_method): the method is
+    named as sent, so a lowercase ``delete`` is unknown too."""
+    spec = inferred.value("aem.unsupported_method")
+    return error_page(spec["status"], spec["message"].format(method=request.method), request.path)
 
 
 def is_browser(request: Request) -> bool:
@@ -437,9 +446,7 @@ class AuthorApp:
             return sling_get.handle(self, request)
         if m == "POST":
             return sling_post.handle(self, request)
-        if m == "DELETE":
-            return error_page(inferred.value("aem.delete_method_status"), "Method DELETE not supported", p)
-        return error_page(405, "Method %s not supported" % m, p)
+        return unsupported_method(request)
 
 
 STARTING_HTML = "<html><head><title>AEM is starting</title></head><body>Starting...</body></html>"

@@ -497,7 +497,7 @@ class BrandPortalPlugin:
         return Response.json(status, result)
 
     def certificate_servlet(self, app: "AuthorApp", request: Request) -> Optional[Response]:
-        if not app.version.ims_configuration:
+        if not app.version.ims_configuration or request.method not in ("GET", "HEAD", "POST"):
             return None
         f = app.form(request)
         alias = (f.text("alias") or f.text("newKeypairAlias") or "").strip()

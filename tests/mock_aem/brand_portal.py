@@ -18,7 +18,9 @@ Receive endpoint: ``POST <tenant URL>`` + :data:`BP_RECEIVE_PATH` (``/bin/receiv
 ``sling:authRequestLogin=1`` optional), headers ``Authorization: Bearer <IMS access token>``,
 ``Action: Test|Activate|Deactivate|Delete``, ``Path``/``Handle``; body = the package. Answers:
 
-* 404 unknown tenant; 405 not POST; 401 (``WWW-Authenticate: Bearer ...``) missing, unknown,
+* 404 unknown tenant (any method); 405 with ``Allow: POST`` for any other method, a lowercase
+  ``post`` included (INFERRED entry ``bp.method_not_allowed``; a tenant's root answers GET/HEAD and
+  405 with ``Allow: GET, HEAD`` to the rest; other paths 404); 401 (``WWW-Authenticate: Bearer ...``) missing, unknown,
   expired or revoked token; 403 token of another org, credential without the Brand Portal
   metascope, or tenant disabled; 400 missing/unknown ``Action``;
 * 200 ``ReplicationAction TEST ok.`` and the package is recorded.
@@ -157,9 +159,12 @@ class BrandPortalApp:
             t = self._tenants.get(tenant)
         if t is None:
             return Response.text(inferred_value("bp.status_unknown_tenant"), f"Tenant '{tenant}' not found\n")
+        allowed = inferred_value("bp.method_not_allowed")
         if path == BP_RECEIVE_PATH:
             return self._receive(request, t)
-        if path in ("", "/") and request.method.upper() in ("GET", "HEAD"):
+        if path in ("", "/") and request.method not in allowed["tenant_root"]:
+            return Response.text(405, "Method Not Allowed\n", [("Allow", ", ".join(allowed["tenant_root"]))])
+        if path in ("", "/"):
             return Response.html(
                 inferred_value("bp.tenant_root_get"),
                 f"<!DOCTYPE html><html><head><title>AEM Brand Portal</title></head>"
@@ -197,8 +202,9 @@ class BrandPortalApp:
         return Response.text(status, reason + "\n", headers)
 
     def _receive(self, request: Request, t: Dict[str, Any]) -> Response:
-        if request.method.upper() != "POST":
-            return self._reject(t, request, 405, "Method Not Allowed", [("Allow", "POST")])
+        allowed = inferred_value("bp.method_not_allowed")["receive"]
+        if request.method not in allowed:  # case-sensitive: "post" is an unknown method
+            return self._reject(t, request, 405, "Method Not Allowed", [("Allow", ", ".join(allowed))])
         status401, challenge = inferred_value("bp.status_no_token")
         auth = (request.header("authorization") or "").strip()
         if auth[:7].lower() != "bearer " or not auth[7:].strip():

@@ -546,7 +546,7 @@ class IMSApp:
 
     @staticmethod
     def _require_post(request: Request) -> None:
-        if request.method.upper() != "POST":
+        if request.method != "POST":  # methods are case-sensitive: "post" is an unknown method
             status, err, desc = inferred_value("ims.method_not_allowed")
             raise _ImsError(status, err, desc)
 

@@ -157,10 +157,20 @@ INFERRED: Dict[str, Inferred] = {
         "With no Accept header Sling treats the client as accepting */*, and the POST answer is HTML "
         "(§1.4 INFERRED from the prefer() logic). JSON only when application/json ranks higher.",
     ),
-    "aem.delete_method_status": Inferred(
-        405,
-        "HTTP DELETE on content: 405 \"Method DELETE not supported\" (§1.1: VERIFIED on AEM >= 6.1, the "
-        "mock answers 405 on every version, INFERRED for 6.3-6.5 alike).",
+    "aem.unsupported_method": Inferred(
+        {"status": 405, "message": "Method {method} not supported", "allow_header": None},
+        "Any HTTP method no servlet handles on an author port (HTTP DELETE, PUT, PATCH, a lowercase "
+        "\"delete\" as one public AEM client sends, a made-up \"FOO\"...). §1.1 VERIFIES only HTTP DELETE "
+        "on content: 405 \"Method DELETE not supported\" (HTML, AEM >= 6.1; the mock answers it on every "
+        "version). The generalisation follows Sling's own servlets (source in the public code index, not "
+        "cited by the reference): the default servlets extend SlingSafeMethodsServlet, whose mayService() "
+        "compares the method case-sensitively (\"DELETE\".equals(method)) and whose "
+        "handleMethodNotImplemented() calls sendError(405, \"Method \" + request.getMethod() + \" not "
+        "supported\") for HTTP/1.1 WITHOUT setting an Allow header (hence allow_header None; Sling sends "
+        "400 to HTTP/1.0 clients, not modelled: the mock always answers HTTP/1.1). Authentication still "
+        "comes first (401 for an anonymous FOO, as the Sling authenticator runs before servlet "
+        "resolution). OPTIONS and TRACE, which that class answers itself, are not modelled and get the "
+        "405 too.",
     ),
     # ------------------------------------------------------------------ auth
     "aem.anon_browser_redirect": Inferred(
@@ -547,7 +557,9 @@ INFERRED: Dict[str, Inferred] = {
     ),
     "ims.method_not_allowed": Inferred(
         (405, "method_not_allowed", "Method Not Allowed"),
-        "Status/body for a non-POST request to a token endpoint: not documented anywhere.",
+        "Status/body for any method but POST on a token or validation endpoint (GET, PATCH, a lowercase "
+        "\"post\", a made-up \"FOO\"...; methods are case-sensitive, RFC 9110 §9.1), with Allow: POST: "
+        "not documented anywhere. Unknown paths answer ims.not_found whatever the method.",
     ),
     "ims.not_found": Inferred(
         (404, "not_found", "Not Found"),
@@ -747,6 +759,13 @@ INFERRED: Dict[str, Inferred] = {
         "ReplicationAction {action} ok.",
         "Body of the 200 answer to an accepted package: modelled on the Sling replication receiver; "
         "not verified for Brand Portal.",
+    ),
+    "bp.method_not_allowed": Inferred(
+        {"receive": ("POST",), "tenant_root": ("GET", "HEAD")},
+        "Brand Portal's answer to other methods is not documented. The mock answers 405 Method Not "
+        "Allowed with an Allow header listing these methods (compared case-sensitively, RFC 9110 §9.1, "
+        "so a lowercase \"post\" is refused) on the receive path and on a tenant's root; other paths "
+        "and unknown tenants answer 404 whatever the method.",
     ),
     "bp.tenant_root_get": Inferred(
         200,

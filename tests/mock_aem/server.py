@@ -268,9 +268,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(resp)
 
-
-for _m in ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "COPY", "MOVE", "PROPFIND", "TRACE"):
-    setattr(_Handler, "do_" + _m, _Handler._dispatch)
+    def __getattr__(self, name: str) -> Any:
+        # BaseHTTPRequestHandler answers 501 "Unsupported method" for a method without a do_<METHOD>.
+        # Every method reaches the app instead, spelled as sent (methods are case-sensitive), so that
+        # each port answers unknown methods like the service it models (Sling: 405).
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
 
 
 class MockServer:
