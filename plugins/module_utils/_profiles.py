@@ -89,6 +89,22 @@ FACTS = {
     "ims_oauth_token_request": Fact("{server}/ims/token/v3", VERIFIED,
                                     "adobe-ims.md 4.6 and aem-http-api.md 7.2 (AEM65-OAUTH): "
                                     "auth.access.token.request=https://ims-na1.adobelogin.com/ims/token/v3"),
+    # -- backup and restore (aem_bp_backup, aem_bp_restore) --
+    "keystore_file": Fact("{user}/keystore/store.p12", VERIFIED,
+                          "aem-http-api.md 8: a user's keystore downloads as GET /<userPath>/keystore/store.p12"),
+    "restore_binary_upload": Fact("multipart Sling POST of the file to its folder", INFERRED_MARK,
+                                  "aem-http-api.md 1.1/1.2: Sling stores a file upload as nt:file; that AEM's keystore "
+                                  "service reads a store.p12 put back so, with the keystore password it had (same "
+                                  "instance), is not verified"),
+    "restore_order": Fact(("cloudservices", "ims_configs", "agents", "mac_users"), INFERRED_MARK,
+                          "aem-http-api.md 6.2/6.3 VERIFIED that saving a cloud service makes AEM create the MAC user "
+                          "and the four agents; that a Sling POST of the cloud service node (not the dialog) does the "
+                          "same is inferred, so the cloud services are put back first and what AEM generated is then "
+                          "overwritten from the backup"),
+    "protected_properties": Fact(("rep:*",), INFERRED_MARK,
+                                 "Oak protects the rep:* items of users (rep:authorizableId, rep:principalName, "
+                                 "rep:password) and access control (rep:policy): a restore writes them only in a node it "
+                                 "imports, never compares them, and AEM keeps its own (not in aem-http-api.md)"),
 }
 
 # The Adobe I/O (IMS configuration) integration exists from these releases on (aem-http-api.md 6.1).
