@@ -11,12 +11,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import validate_url, without_credentials
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemInputError,
     AemNotFoundError,
     AemUnexpectedResponseError,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
+    DEFAULT_IMS_URL,
+    ORG_SUFFIX,
+    TECHNICAL_ACCOUNT_SUFFIX,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
+    NAME_ON_CREATE,
     P_NAME,
     P_TITLE,
     list_factory_instances,
@@ -53,14 +60,44 @@ CLASSIC_CREDENTIAL_OPTIONS = ("api_key", "technical_account_id", "org_id", "clie
 
 def validate_tenant_url(url, warn):
     """The tenant URL without a trailing slash; fails for anything but an absolute https URL."""
+    expected = "expected the Brand Portal tenant URL such as https://acme.brand-portal.adobe.com"
     parts = urlsplit(url or "")
-    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
-        raise AemInputError("option tenant_url: %r is not an absolute https URL; expected the Brand Portal tenant "
-                            "URL such as https://acme.brand-portal.adobe.com" % url)
+    if parts.username or parts.password:
+        raise AemInputError("option tenant_url: %r carries a user name and password; %s (AEM authenticates to Brand "
+                            "Portal with the IMS credential)" % (without_credentials(url), expected))
+    if (url or "") != (url or "").strip():
+        raise AemInputError("option tenant_url: %r starts or ends with whitespace; %s" % (url.strip(), expected))
+    if parts.scheme != "https" or not parts.hostname:
+        raise AemInputError("option tenant_url: %r is not an absolute https URL; %s" % (url, expected))
+    if parts.query or parts.fragment:
+        raise AemInputError("option tenant_url: %r is not an absolute https URL without query string or fragment; %s"
+                            % (url, expected))
     if not parts.hostname.endswith(TENANT_HOST_SUFFIX):
         warn("option tenant_url: %s is not a *%s host; Brand Portal tenants usually are"
              % (parts.hostname, TENANT_HOST_SUFFIX))
     return url.rstrip("/")
+
+
+def validate_credential_options(params):
+    """Input errors of the credential options, before any request: an empty value or one surrounded by whitespace
+    (a newline read from a file) would be written into AEM and fail only at replication."""
+    what = {"api_key": "the client ID (API key) of the integration", "client_secret": "the client secret of the "
+            "integration", "org_id": "the organization ID (...@AdobeOrg)", "technical_account_id": "the technical "
+            "account ID (...@techacct.adobe.com)", "ims_config": "the id of an Adobe IMS configuration"}
+    for option in CLASSIC_CREDENTIAL_OPTIONS + ("ims_config",):
+        value = params.get(option)
+        if value is not None and (not value.strip() or value != value.strip()):
+            raise AemInputError("option %s: empty or surrounded by whitespace; expected %s, as the Adobe Developer "
+                                "Console shows it (leave the option out until it is known)" % (option, what[option]))
+    for option, suffix in (("org_id", ORG_SUFFIX), ("technical_account_id", TECHNICAL_ACCOUNT_SUFFIX)):
+        value = params.get(option)
+        if value is not None and not value.endswith(suffix):
+            raise AemInputError("option %s: %r does not end with %s; expected %s from the Adobe Developer Console"
+                                % (option, value, suffix, what[option]))
+    problem = validate_url("authorization_server", params.get("authorization_server"), DEFAULT_IMS_URL,
+                           "api_key and client_secret")
+    if problem:
+        raise AemInputError(problem)
 
 
 def tenant_id(tenant_url):
@@ -236,8 +273,6 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
     ``title`` None keeps the title of an existing cloud service; a new one is titled with its node name.
     Returns ``(result, properties)``.
     """
-    if params["ims_config"]:
-        check_ims_config_reference(client, params["ims_config"])
     content_path = path + "/jcr:content"
     current = read_node(client, content_path)
     current_props = node_properties(current) or {}
@@ -248,6 +283,10 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
     if params["ims_config"]:
         desired["imsConfig"] = params["ims_config"]
     to_set = property_changes(current, desired)[0]
+    # Checked only when the reference changes (a re-run costs no extra reads); in check mode the placeholder
+    # aem_ims_config returns for a configuration the same run would create is the one reference that cannot exist yet.
+    if "imsConfig" in to_set and not (check_mode and params["ims_config"] == NAME_ON_CREATE):
+        check_ims_config_reference(client, params["ims_config"])
     before = dict((k, current_props[k]) for k in to_set if k in current_props)
     result = {"changed": bool(to_set), "diff": diff_for(content_path, redact_node(before), redact_node(to_set)),
               "predicted": check_mode and bool(to_set)}
