@@ -24,7 +24,8 @@ options:
     required: true
   password:
     description:
-      - Password of O(username).
+      - Password of O(username). It must not be empty or start or end with whitespace (a newline read from a
+        file is refused before any request).
       - If not set, the value of the E(AEM_PASSWORD) environment variable is used.
       - There is no default. Keep it in Ansible Vault.
     type: str

@@ -47,21 +47,70 @@ def aem_argument_spec():
     )
 
 
-def validate_url(option, url, example):
-    """An error message when ``url`` is not an absolute http(s) base URL, else None."""
-    parts = urlsplit(url or "")
+def without_credentials(url):
+    """``url`` with any ``user:password@`` replaced by ``***@``, for messages."""
+    parts = urlsplit(url)
+    if not (parts.username or parts.password):
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[-1]).geturl()
+
+
+def validate_url(option, url, example, credential_options="username and password"):
+    """An error message when ``url`` is not an absolute http(s) base URL, else None.
+
+    The message names the option, what is wrong and the expected form; credentials in the URL are
+    never repeated.
+    """
+    text = url or ""
+    if text != text.strip():
+        return ("option %s: %r starts or ends with whitespace; expected a base URL such as %s"
+                % (option, without_credentials(text.strip()), example))
+    parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "option %s: %r is not an absolute http(s) URL; expected a base URL such as %s" % (option, url, example)
+        if not text:
+            why = "empty"
+        elif "://" not in text:
+            why = "no scheme"
+        elif parts.scheme not in ("http", "https"):
+            why = "scheme %r" % parts.scheme
+        else:
+            why = "no host"
+        return ("option %s: %r is not an absolute http(s) URL (%s); expected a base URL such as %s"
+                % (option, without_credentials(text) if "@" in text else text, why, example))
     if parts.username or parts.password:
-        return "option %s: must not carry credentials; use the dedicated options" % option
+        return ("option %s: %r carries a user name and password; expected a base URL without them such as %s "
+                "(give them in the options %s)" % (option, without_credentials(text), example, credential_options))
     if parts.query or parts.fragment:
-        return "option %s: must not carry a query string or fragment; expected a base URL" % option
+        return ("option %s: %r carries a query string or fragment; expected a base URL such as %s"
+                % (option, text, example))
+    return None
+
+
+def validate_credential_params(params):
+    """An error message for an empty user name or password, or one surrounded by whitespace, or None.
+
+    AEM has no user without a password; whitespace around one is almost always a newline read from a
+    file, and the 401 it causes would not say so.
+    """
+    username = params.get("username")
+    if username is not None and (not username.strip() or username != username.strip()):
+        return ("option username: %r is empty or surrounded by whitespace; expected the AEM user name, such as "
+                "deployer" % username)
+    password = params.get("password")
+    if password is not None and not password.strip():
+        return "option password: empty; expected the password of the AEM user %r" % username
+    if password is not None and password != password.strip():
+        return ("option password: starts or ends with whitespace (often a newline read from a file); expected the "
+                "password without it (use the filter trim)")
     return None
 
 
 def validate_connection_params(params):
     """Return an error message for bad connection options, or None.  Runs before any request."""
     problem = validate_url("url", params.get("url"), "https://author.example.com:4502")
+    if problem:
+        return problem
+    problem = validate_credential_params(params)
     if problem:
         return problem
     return validate_transport_params(params)

@@ -77,11 +77,16 @@ def ims_argument_spec():
 
 def validate_ims_params(params):
     """An error message for bad IMS options (checked before any request), or None."""
-    problem = validate_url("ims_url", params.get("ims_url"), DEFAULT_IMS_URL)
+    problem = validate_url("ims_url", params.get("ims_url"), DEFAULT_IMS_URL, "client_id and client_secret")
     if problem:
         return problem
     if not (params.get("client_id") or "").strip():
         return "option client_id: empty; expected the credential's client ID (API key) from the Adobe Developer Console"
+    for option, what in (("client_id", "client ID (API key)"), ("client_secret", "client secret")):
+        value = params.get(option)
+        if value is not None and (not value.strip() or value != value.strip()):
+            return ("option %s: empty or surrounded by whitespace (often a newline read from a file); expected the "
+                    "credential's %s from the Adobe Developer Console, as it is there" % (option, what))
     org_id = params.get("org_id")
     if org_id is not None and not org_id.endswith(ORG_SUFFIX):
         return ("option org_id: %r does not end with %s; expected the organization ID from the Adobe Developer "
@@ -130,14 +135,21 @@ def load_private_key(pem, passphrase=None, option="private_key"):
     """The RSA private key of a PEM text (PKCS#8 or PKCS#1); a clear error otherwise."""
     if isinstance(pem, str):
         pem = pem.encode("utf-8")
+    # The messages never quote a PEM header line: "BEGIN ... PRIVATE KEY" in output looks like a leaked key.
+    expected = ("expected the whole PEM text of an RSA private key (PKCS#8 or PKCS#1), from its -----BEGIN line to "
+                "its -----END line")
+    if b"-----BEGIN CERTIFICATE-----" in pem and b"PRIVATE KEY-----" not in pem:
+        raise AemInputError("option %s: holds a certificate, not a private key; expected the PEM text of the RSA "
+                            "private key that belongs to it (%s)" % (option, expected[len("expected "):]))
+    if b"PUBLIC KEY-----" in pem and b"PRIVATE KEY-----" not in pem:
+        raise AemInputError("option %s: holds a public key, not a private key; %s" % (option, expected))
     try:
         key = serialization.load_pem_private_key(pem, password=passphrase.encode("utf-8") if passphrase else None)
     except TypeError:
         raise AemInputError("option %s: the key is encrypted; give its passphrase in private_key_passphrase" % option)
     except ValueError:
-        raise AemInputError("option %s: not a readable PEM private key (or wrong private_key_passphrase); expected "
-                            "the text between -----BEGIN PRIVATE KEY----- and -----END PRIVATE KEY-----, included"
-                            % option)
+        raise AemInputError("option %s: not a readable PEM private key (or wrong private_key_passphrase); %s"
+                            % (option, expected))
     if not isinstance(key, rsa.RSAPrivateKey):
         raise AemInputError("option %s: a %s key; IMS signs with RS256, which needs an RSA key"
                             % (option, type(key).__name__.replace("_", "")))

@@ -389,7 +389,8 @@ class ImsRequest(object):
         if self.client_secret_update not in SECRET_UPDATE_CHOICES:
             raise AemInputError("option client_secret_update: %r; expected one of %s"
                                 % (self.client_secret_update, ", ".join(SECRET_UPDATE_CHOICES)))
-        problem = validate_url("authorization_server", self.authorization_server, DEFAULT_IMS_URL)
+        problem = validate_url("authorization_server", self.authorization_server, DEFAULT_IMS_URL,
+                               "api_key and client_secret")
         if problem:
             raise AemInputError(problem)
         if urlsplit(self.authorization_server).path not in ("", "/"):
@@ -399,7 +400,7 @@ class ImsRequest(object):
         for option in ("api_key", "client_secret", "keypair_alias"):
             value = getattr(self, option)
             if value is not None and (not value.strip() or value != value.strip()):
-                raise AemInputError("option %s: empty or surrounded by spaces; expected the value from the Adobe "
+                raise AemInputError("option %s: empty or surrounded by whitespace; expected the value from the Adobe "
                                     "Developer Console" % option)
         if self.keypair_alias is not None and re.search(r"[/\\,\s]", self.keypair_alias):
             raise AemInputError("option keypair_alias: %r; expected a plain alias such as brandportal (no spaces, "

@@ -44,7 +44,9 @@ def load_key_pair(private_key_pem, certificate_pem):
     fmt = serialization.PublicFormat.SubjectPublicKeyInfo
     if (cert.public_key().public_bytes(serialization.Encoding.DER, fmt)
             != key.public_key().public_bytes(serialization.Encoding.DER, fmt)):
-        raise AemInputError("options private_key and certificate: the certificate does not belong to the private key")
+        raise AemInputError("options private_key and certificate: the certificate does not belong to the private key; "
+                            "expected the certificate of this key (the same public key), as registered in the Adobe "
+                            "Developer Console")
     return key, cert
 
 

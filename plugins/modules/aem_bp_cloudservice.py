@@ -222,6 +222,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_porta
     ensure_mac_key_pair,
     missing_credentials,
     tenant_agents,
+    validate_credential_options,
     validate_name,
     validate_tenant_url,
 )
@@ -286,6 +287,7 @@ def run(module, client):
         raise AemInputError("option tenant_url: required with state=present; expected the Brand Portal tenant URL "
                             "such as https://acme.brand-portal.adobe.com")
     tenant_url = validate_tenant_url(params["tenant_url"], module.warn) if params["tenant_url"] else None
+    validate_credential_options(params)
     profile = detect_profile(client)
     model = profile.model if params["model"] == "auto" else params["model"]
     path = cloudservice_path(cloudservice_root(model), name)

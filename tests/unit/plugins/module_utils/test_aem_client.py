@@ -187,7 +187,7 @@ def test_paths_are_percent_encoded_but_keep_jcr_names():
 @pytest.mark.parametrize("params, fragment", [
     ({"url": "author.example.com"}, "option url"),
     ({"url": "ftp://author"}, "option url"),
-    ({"url": "https://admin:admin@author"}, "must not carry credentials"),
+    ({"url": "https://admin:admin@author"}, "carries a user name and password"),
     ({"url": "https://author", "timeout": 0}, "option timeout"),
     ({"url": "https://author", "retries": -1}, "option retries"),
 ])

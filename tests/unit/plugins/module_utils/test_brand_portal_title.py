@@ -16,7 +16,7 @@ from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.f
     make_client,
 )
 from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.test_bp_ims_reference import (
-    ims_configurations_script,
+    routed_client,
 )
 
 TENANT = "https://acme.brand-portal.adobe.com"
@@ -35,21 +35,20 @@ def _ims_node(title):
             "sling:resourceType": fact("cloudservice_resource_type")}
 
 
-# ensure_ims_model first checks that ims_config names an existing IMS configuration (configMgr reads).
+# ensure_ims_model checks that ims_config names an existing IMS configuration (configMgr reads): the fake
+# session answers by URL.
 CONFIGS = [("cfg-id", "Brand Portal")]
 
 
 def test_ims_model_without_title_keeps_the_existing_title():
-    client, session, _unused, _unused = make_client(ims_configurations_script(CONFIGS)
-                                                    + [FakeResponse(200, _ims_node("Brand Portal"))])
+    client, session = routed_client(CONFIGS, {IMS_PATH + "/jcr:content": _ims_node("Brand Portal")})
     result, node = ensure_ims_model(client, IMS_PATH, None, TENANT, _ims_params(), True)
     assert result["changed"] is False and node["jcr:title"] == "Brand Portal"
-    assert [c["method"] for c in session.calls] == ["GET", "GET", "GET"]
+    assert set(c["method"] for c in session.calls) == {"GET"}
 
 
 def test_ims_model_with_a_title_changes_only_the_title():
-    client, _unused, _unused, _unused = make_client(ims_configurations_script(CONFIGS)
-                                                    + [FakeResponse(200, _ims_node("Brand Portal"))])
+    client = routed_client(CONFIGS, {IMS_PATH + "/jcr:content": _ims_node("Brand Portal")})[0]
     result, _unused = ensure_ims_model(client, IMS_PATH, "Acme", TENANT, _ims_params(), True)
     assert result["changed"] is True
     assert result["diff"]["before"] == {"jcr:title": "Brand Portal"}
@@ -57,7 +56,7 @@ def test_ims_model_with_a_title_changes_only_the_title():
 
 
 def test_ims_model_new_cloud_service_is_titled_with_its_name():
-    client, _unused, _unused, _unused = make_client(ims_configurations_script(CONFIGS) + [FakeResponse(404, "")])
+    client = routed_client(CONFIGS)[0]
     result, node = ensure_ims_model(client, IMS_PATH, None, TENANT, _ims_params(), True)
     assert result["changed"] is True and node["jcr:title"] == "brand-portal"
 
