@@ -54,7 +54,7 @@ class AemError(Exception):
         """Keyword arguments for ``AnsibleModule.fail_json``."""
         kwargs = {"msg": str(self)}
         for key, value in (("method", self.method), ("url_path", self.path), ("status", self.status),
-                           ("response_excerpt", self.excerpt), ("retries", self.retries)):
+                           ("response_excerpt", self.excerpt), ("request_retries", self.retries)):
             if value is not None:
                 kwargs[key] = value
         return kwargs

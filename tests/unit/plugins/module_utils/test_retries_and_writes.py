@@ -87,7 +87,7 @@ def test_a_dropped_write_retried_until_exhausted_names_the_request_and_the_retri
     assert len(session.calls) == 4 and len(sleeps) == 3 and len(warnings) == 3
     assert info.value.retries == 3
     assert "(POST /etc/replication/agents.author/mp_replication after 3 retries)" in str(info.value)
-    assert info.value.fail_kwargs()["retries"] == 3
+    assert info.value.fail_kwargs()["request_retries"] == 3
 
 
 def test_503_until_exhausted_names_the_request_and_the_retries():
