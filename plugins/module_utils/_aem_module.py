@@ -58,7 +58,8 @@ def written_statement(writes, error=None):
         text = "Already written by this task: %s." % ", ".join(writes)
     else:
         text = "Nothing was written by this task."
-    if isinstance(error, AemUnreachableError) and error.method and error.method not in SAFE_METHODS:
+    if (isinstance(error, AemUnreachableError) and error.sent and error.method
+            and error.method not in SAFE_METHODS):
         text += " Whether %s %s itself was applied is unknown: no answer came." % (error.method, error.path)
     return text
 

@@ -78,6 +78,9 @@ class AemServerError(AemError):
 
 
 class AemUnreachableError(AemError):
+    #: False when no connection was made, so the request certainly did not reach the server; True when it may
+    #: have (no answer, or the connection broke after the request was sent)
+    sent = True
     hint = "check the url option, that AEM is running and that the network allows the connection."
 
 

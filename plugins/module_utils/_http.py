@@ -57,6 +57,9 @@ PLAIN_HTTP_MARKERS = ("wrong_version_number", "wrong version number", "record_la
 HOST_MISMATCH_MARKERS = ("hostname mismatch", "ip address mismatch", "doesn't match", "not valid for")
 UNVERIFIED_MARKERS = ("certificate_verify_failed", "certificate verify failed")
 CA_FILE_MARKERS = ("no_certificate_or_crl_found", "no certificate or crl found", "pem lib", "pem_lib")
+# No connection was made (refused, unknown host, no route): the request was certainly not sent.
+NOT_SENT_MARKERS = ("newconnectionerror", "failed to establish a new connection", "nameresolutionerror",
+                    "name or service not known")
 # A TLS port that receives a plain-HTTP request closes the connection without an answer.
 NO_ANSWER_MARKERS = ("remotedisconnected", "remote end closed connection", "connection reset",
                      "connectionreseterror", "connection aborted", "badstatusline")
@@ -270,15 +273,24 @@ class HttpClient(object):
                                        verify=self.verify)
         except requests.exceptions.SSLError as exc:
             raise self.tls_error(exc, method, path)
+        except requests.exceptions.ConnectTimeout:
+            error = AemUnreachableError("no connection to %s within %s s (option timeout)" % (self.base_url, self.timeout),
+                                        method=method, path=path, hint=self.hint("unreachable"))
+            error.sent = False
+            raise error
         except requests.exceptions.Timeout:
             raise AemUnreachableError("no answer within %s s (option timeout)" % self.timeout, method=method,
                                       path=path, hint=self.hint("unreachable"))
         except requests.exceptions.ConnectionError as exc:
+            text = _exception_text(exc)
             kind = "unreachable"
-            if self.base_url.lower().startswith("http://") and any(m in _exception_text(exc) for m in NO_ANSWER_MARKERS):
+            if self.base_url.lower().startswith("http://") and any(m in text for m in NO_ANSWER_MARKERS):
                 kind = "no_answer"
-            raise AemUnreachableError("cannot connect to %s: %s" % (self.base_url, self._reason(exc)),
-                                      method=method, path=path, hint=self.hint(kind))
+            error = AemUnreachableError("cannot connect to %s: %s" % (self.base_url, self._reason(exc)),
+                                        method=method, path=path, hint=self.hint(kind))
+            # refused, no route, unknown host: the request never left this host
+            error.sent = not any(m in text for m in NOT_SENT_MARKERS)
+            raise error
         except requests.exceptions.RequestException as exc:
             raise AemUnreachableError(self._reason(exc), method=method, path=path, hint=self.hint("unreachable"))
         except (IOError, OSError) as exc:

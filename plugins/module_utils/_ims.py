@@ -139,8 +139,9 @@ def load_private_key(pem, passphrase=None, option="private_key"):
     expected = ("expected the whole PEM text of an RSA private key (PKCS#8 or PKCS#1), from its -----BEGIN line to "
                 "its -----END line")
     if b"-----BEGIN CERTIFICATE-----" in pem and b"PRIVATE KEY-----" not in pem:
-        raise AemInputError("option %s: holds a certificate, not a private key; expected the PEM text of the RSA "
-                            "private key that belongs to it (%s)" % (option, expected[len("expected "):]))
+        raise AemInputError("option %s: holds a certificate, not a private key; expected the RSA private key that "
+                            "belongs to it: the whole PEM text (PKCS#8 or PKCS#1), from its -----BEGIN line to its "
+                            "-----END line" % option)
     if b"PUBLIC KEY-----" in pem and b"PRIVATE KEY-----" not in pem:
         raise AemInputError("option %s: holds a public key, not a private key; %s" % (option, expected))
     try:

@@ -60,10 +60,20 @@ class NodeSpec(object):
         if not isinstance(self.path, str) or not self.path.startswith("/") or self.path != self.path.strip():
             raise AemInputError("option %s: %r is not an absolute JCR path; expected a path such as "
                                 "/content/dam/acme" % (path_option, self.path))
-        if self.path != "/" and (self.path.endswith("/") or "//" in self.path
-                                 or any(seg in (".", "..") for seg in self.path.split("/"))):
-            raise AemInputError("option %s: %r must not end with '/', contain '//' or '.'/'..' segments; expected "
-                                "a normalised absolute path" % (path_option, self.path))
+        segments = self.path.split("/")
+        if self.path != "/":
+            if ".." in segments or "." in segments:
+                problem = "contains a '%s' segment" % (".." if ".." in segments else ".")
+            elif "//" in self.path:
+                problem = "contains '//'"
+            elif self.path.endswith("/"):
+                problem = "ends with '/'"
+            else:
+                problem = None
+            if problem:
+                raise AemInputError("option %s: %r %s; expected a normalised absolute path such as /content/dam/acme "
+                                    "(no '.' or '..' segments, no '//', no trailing '/')"
+                                    % (path_option, self.path, problem))
         if self.secret_update not in SECRET_UPDATE_CHOICES:
             raise AemInputError("secret update policy %r; expected one of %s"
                                 % (self.secret_update, ", ".join(SECRET_UPDATE_CHOICES)))

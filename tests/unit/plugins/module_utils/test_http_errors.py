@@ -224,3 +224,42 @@ def test_aem_keeps_its_own_hints():
     with pytest.raises(AemServerError) as info:
         client.get("/x.json", "read x")
     assert "AEM reported an internal error; see error.log" in str(info.value)
+
+
+# -- a write that never left this host is not "unknown" ----------------------------------------------
+
+class FakeModule(object):
+    def __init__(self):
+        self.failed = None
+
+    def fail_json(self, **kwargs):
+        self.failed = kwargs
+        raise SystemExit(1)
+
+
+def test_a_refused_connection_says_the_write_was_not_sent():
+    from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module import fail_from, remember_client
+
+    module = FakeModule()
+    client = remember_client(module, AemClient("http://127.0.0.1:%d" % closed_port(), "deployer", "pw", retries=0,
+                                               timeout=5))
+    with pytest.raises(AemUnreachableError) as info:
+        client.post("/content/a", "write a")
+    assert info.value.sent is False
+    with pytest.raises(SystemExit):
+        fail_from(module, info.value)
+    assert module.failed["msg"].endswith("Nothing was written by this task.")
+    assert "unknown" not in module.failed["msg"]
+
+
+def test_a_connection_lost_after_sending_keeps_the_outcome_unknown():
+    dropped = requests.exceptions.ConnectionError(
+        "('Connection aborted.', RemoteDisconnected('Remote end closed connection without response'))")
+    client = make_client([dropped], retries=0)[0]
+    with pytest.raises(AemUnreachableError) as info:
+        client.post("/content/a", "write a")
+    assert info.value.sent is True
+    client = make_client([requests.exceptions.ConnectTimeout("connect timed out")], retries=0)[0]
+    with pytest.raises(AemUnreachableError) as info:
+        client.post("/content/a", "write a")
+    assert info.value.sent is False and "no connection to http://aem.example:4502 within" in str(info.value)

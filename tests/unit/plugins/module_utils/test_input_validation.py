@@ -124,8 +124,8 @@ def pairs():
 def test_a_certificate_given_as_private_key_is_named_as_such(pairs):
     with pytest.raises(AemInputError) as info:
         load_private_key(pairs[0].cert_pem)
-    assert str(info.value).startswith("option private_key: holds a certificate, not a private key; expected the PEM "
-                                      "text of the RSA private key")
+    assert str(info.value).startswith("option private_key: holds a certificate, not a private key; expected the RSA "
+                                      "private key that belongs to it")
 
 
 def test_private_key_messages_never_quote_a_private_key_header():
@@ -142,3 +142,18 @@ def test_mismatched_key_pair_says_what_is_expected(pairs):
         load_key_pair(pairs[1].private_pem, pairs[0].cert_pem)
     assert str(info.value).startswith("options private_key and certificate: the certificate does not belong to the "
                                       "private key; expected the certificate of this key")
+
+
+@pytest.mark.parametrize("path, problem", [
+    ("/content/../etc", "contains a '..' segment"),
+    ("/content/./dam", "contains a '.' segment"),
+    ("/content//dam", "contains '//'"),
+    ("/content/dam/", "ends with '/'"),
+])
+def test_jcr_path_problems_are_named_one_by_one(path, problem):
+    from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import NodeSpec
+
+    with pytest.raises(AemInputError) as info:
+        NodeSpec(path).validate()
+    assert str(info.value) == ("option path: %r %s; expected a normalised absolute path such as /content/dam/acme (no "
+                               "'.' or '..' segments, no '//', no trailing '/')" % (path, problem))
