@@ -69,6 +69,7 @@ EXTENSION POINTS (stable API for plugins such as ``aem_brand_portal.py``)
 from __future__ import annotations
 
 import base64
+import fnmatch
 import html
 import http.client
 import re
@@ -398,6 +399,9 @@ class AuthorApp:
                 or getattr(request, "user", ANONYMOUS) == ANONYMOUS):
             return None
         if not (self.enforce_csrf or is_browser(request)):
+            return None
+        ua = request.header("user-agent") or ""
+        if any(fnmatch.fnmatchcase(ua, pattern) for pattern in inferred.value("aem.csrf_safe_user_agents")):
             return None
         token = request.header("csrf-token") or ""
         if not token:

@@ -213,6 +213,15 @@ INFERRED: Dict[str, Inferred] = {
         ("POST", "PUT", "DELETE"),
         "CSRF filter.methods (§3: VERIFIED for an AEMaaCS dump; INFERRED equal on 6.x).",
     ),
+    "aem.csrf_safe_user_agents": Inferred(
+        ("Apache-HttpClient/*", "Jakarta Commons-HttpClient/*", "Jakarta-Commons-VFS", "curl/*", "Wget/*",
+         "WebDAVFS/*", "Microsoft-WebDAV-MiniRedir/*", "Ruby", "Adobe-Campaign/*", "Forms-Mobile *"),
+        "CSRF filter.safe.user.agents (§3: VERIFIED for a customer's AEMaaCS dump; INFERRED equal on 6.x). "
+        "The filter's own description says safe user agents are never checked, whatever "
+        "filter.enable.safe.user.agents says; so even with --enforce-csrf they need no token (this is "
+        "how AEM's replication transport, a Commons HttpClient, posts to /bin/receive). Glob patterns "
+        "(fnmatch) against the whole User-Agent header.",
+    ),
     "aem.csrf_token_ttl": Inferred(
         600,
         "CSRF token lifetime (CSRFServlet csrf.token.expires.in min 600 s; INFERRED default 600).",

@@ -96,6 +96,16 @@ def test_enforce_csrf_for_all(aem_factory, capfd):
     assert a.get("/content.json").status_code == 200  # GET needs no token
 
 
+def test_enforce_csrf_spares_safe_user_agents(aem_factory):
+    """§3 (SWAGGER-OSGI description, safe-user-agent list of the AEMaaCS dump): "The Safe User Agents
+    will never be checked regardless of this setting" -- also with the enforcement switch."""
+    a = aem_factory(enforce_csrf=True)
+    for ua in ("curl/8.5.0", "Jakarta Commons-HttpClient/3.1", "Apache-HttpClient/4.5.13 (Java/11)"):
+        assert a.post("/content/safe", data={"a": "1"}, headers={"User-Agent": ua}).status_code in (200, 201), ua
+    assert a.post("/content/safe", data={"a": "1"}, headers={"User-Agent": "python-requests/2"}).status_code == 403
+    assert a.post("/content/safe", data={"a": "1"}, headers={"User-Agent": "my-curl/1"}).status_code == 403
+
+
 def test_referrer_filter_for_browsers(aem):
     """§3 (SLING-REFERRER): browser POSTs with a foreign or empty referrer get 403; same host is fine."""
     tok = aem.get("/libs/granite/csrf/token.json").json()["token"]
