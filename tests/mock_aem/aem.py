@@ -38,7 +38,14 @@ EXTENSION POINTS (stable API for plugins such as ``aem_brand_portal.py``)
         ``jcr:content`` property values; ``None`` = not my agent. Log lines without the
         ``dd.MM.yyyy HH:mm:ss - `` prefix get it; the final ``Replication test succeeded`` /
         ``Replication test failed`` line is appended when missing. Called WITHOUT the repository
-        lock held, so it may do outbound HTTP (``app.http_request``).
+        lock held, so it may do outbound HTTP (``app.http_request``). Agents no tester claims get
+        the built-in Test Connection (``replication.default_test``): a real request to the
+        agent's ``transportUri`` through ``app.http_request``.
+    ``app.add_outbound_route(fn)``
+        ``fn(url) -> (url, extra_headers) | None``: rewrites an outbound URL before
+        ``app.http_request`` connects (the Brand Portal plugin sends ``*.adobelogin.com`` to the
+        mock IMS and ``*.brand-portal.adobe.com`` to the mock Brand Portal, keeping the original
+        ``Host``); the first route that answers wins; it may raise :class:`UnknownHost`.
     ``app.add_reset_hook(fn)``
         ``fn(app)`` after ``app.reset()`` rebuilt the fresh instance (re-seed plugin defaults).
     ``app.repo``: :class:`tests.mock_aem.jcr.Repository` (``get``, ``exists``, ``create``,
@@ -56,10 +63,14 @@ EXTENSION POINTS (stable API for plugins such as ``aem_brand_portal.py``)
     ``app.keystores``: :class:`tests.mock_aem.keystore.KeyStores` (``get(user_path)``,
         ``create(user_path, password)``, ``add_key(...)``, ``generate_key_pair(...)``...).
     ``app.crypto``: ``protect(text) -> "{hex}"`` / ``unprotect("{hex}") -> text``.
-    ``app.http_request(method, url, headers=None, body=None, timeout=10.0)``
+    ``app.http_request(method, url, headers=None, body=None, timeout=10.0, verify=True)``
         ``-> (status, headers_dict_lowercase, body_bytes)``; outbound HTTP(S) that trusts the
-        mock CA when TLS is on; raises ``OSError`` on connection errors. Safe from inside a
-        handler (the server is threaded); do not hold ``app.repo.lock`` while calling it.
+        mock CA when TLS is on (``verify=False``: any certificate); raises ``OSError`` on
+        connection errors. It applies the outbound routes, then connects to LOOPBACK ONLY: a host
+        that is not ``localhost`` or a loopback address (127.0.0.0/8, ::1) raises
+        :class:`UnknownHost` without a DNS look-up or a connection (INFERRED entry
+        ``aem.outbound_loopback_only``, a mock convention). Safe from inside a handler (the server
+        is threaded); do not hold ``app.repo.lock`` while calling it.
     ``app.plugin_state``: a JSON-serialisable dict persisted with ``--state-file`` snapshots.
     Plugin modules: ``tests.mock_aem.__main__`` imports ``tests.mock_aem.aem_brand_portal`` if it
     exists and calls ``install(app, ims_url=..., bp_url=..., ca_file=...)`` for each author
@@ -72,7 +83,9 @@ import base64
 import fnmatch
 import html
 import http.client
+import ipaddress
 import re
+import socket
 import ssl
 import sys
 import threading
@@ -92,6 +105,7 @@ from .version import AEMVersion
 Handler = Callable[["AuthorApp", Request], Optional[Response]]
 PostHook = Callable[["AuthorApp", Request, List[Tuple[str, str]]], None]
 AgentTester = Callable[["AuthorApp", str, Dict[str, Any]], Optional[Tuple[bool, List[str]]]]
+OutboundRoute = Callable[[str], Optional[Tuple[str, Dict[str, str]]]]
 
 REALM = 'Basic realm="Sling (Development)"'
 ANONYMOUS = "anonymous"
@@ -121,6 +135,53 @@ def unsupported_method(request: Request) -> Response:
     return error_page(spec["status"], spec["message"].format(method=request.method), request.path)
 
 
+class UnknownHost(OSError):
+    """An outbound host the mock does not connect to (not loopback, or an unroutable Adobe host);
+    the text is the Java exception AEM logs."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__("java.net.UnknownHostException: %s" % host)
+        self.host = host
+
+
+def is_loopback_host(host: Optional[str]) -> bool:
+    """``localhost`` or a literal loopback address; decided without any name look-up."""
+    h = (host or "").strip().lower().rstrip(".").strip("[]")
+    allowed = inferred.value("aem.outbound_loopback_only")
+    if h in allowed:
+        return True
+    try:
+        address = ipaddress.ip_address(h)
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(n) for n in allowed if "/" in n)
+
+
+def _loopback_connection(address: Tuple[str, int], timeout: Any = None, *_args: Any) -> socket.socket:
+    """``socket.create_connection`` that only ever connects to loopback addresses (``localhost``
+    is resolved locally, and an answer that is not loopback is refused, not used)."""
+    host, port = address
+    if not is_loopback_host(host):
+        raise UnknownHost(host)
+    infos = [i for i in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+             if is_loopback_host(i[4][0].split("%")[0])]
+    if not infos:
+        raise UnknownHost(host)
+    error: Optional[OSError] = None
+    for family, type_, proto, _unused, sockaddr in infos:
+        sock = socket.socket(family, type_, proto)
+        try:
+            if isinstance(timeout, (int, float)):
+                sock.settimeout(timeout)
+            sock.connect(sockaddr)
+            return sock
+        except OSError as exc:
+            error = exc
+            sock.close()
+    assert error is not None
+    raise error
+
+
 def is_browser(request: Request) -> bool:
     ua = request.header("user-agent", "") or ""
     return any(m in ua for m in inferred.value("aem.browser_ua_markers"))
@@ -143,6 +204,7 @@ class AuthorApp:
         self._servlets: List[Tuple[str, "re.Pattern[str]", Handler]] = []
         self._post_hooks: List[PostHook] = []
         self._agent_testers: List[AgentTester] = []
+        self._outbound_routes: List[OutboundRoute] = []
         self._reset_hooks: List[Callable[["AuthorApp"], None]] = []
         self._lock = threading.RLock()
         self._csrf_secret = uuid.uuid4().hex
@@ -169,6 +231,9 @@ class AuthorApp:
     def add_reset_hook(self, fn: Callable[["AuthorApp"], None]) -> None:
         self._reset_hooks.append(fn)
 
+    def add_outbound_route(self, fn: OutboundRoute) -> None:
+        self._outbound_routes.append(fn)
+
     def write(self, n: int = 1) -> None:
         self.stats.write(n)
 
@@ -184,20 +249,34 @@ class AuthorApp:
             fn(self, request, changes)
 
     def http_request(self, method: str, url: str, headers: Optional[Dict[str, str]] = None,
-                     body: Optional[bytes] = None, timeout: float = 10.0) -> Tuple[int, Dict[str, str], bytes]:
+                     body: Optional[bytes] = None, timeout: float = 10.0,
+                     verify: bool = True) -> Tuple[int, Dict[str, str], bytes]:
+        headers = dict(headers or {})
+        for route in list(self._outbound_routes):
+            routed = route(url)
+            if routed is not None:
+                url, extra = routed
+                headers.update(extra)
+                break
         u = urlsplit(url)
+        if not is_loopback_host(u.hostname):
+            raise UnknownHost(u.hostname or url)
         path = u.path or "/"
         if u.query:
             path += "?" + u.query
         if u.scheme == "https":
             ctx = ssl.create_default_context(cafile=self.client_ca_file) if self.client_ca_file \
                 else ssl.create_default_context()
+            if not verify:  # an agent with ssl=relaxed accepts any certificate
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
             conn: http.client.HTTPConnection = http.client.HTTPSConnection(
                 u.hostname, u.port or 443, timeout=timeout, context=ctx)
         else:
             conn = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=timeout)
+        conn._create_connection = _loopback_connection  # type: ignore[attr-defined]
         try:
-            conn.request(method, path, body=body, headers=headers or {})
+            conn.request(method, path, body=body, headers=headers)
             r = conn.getresponse()
             data = r.read()
             return r.status, {k.lower(): v for k, v in r.getheaders()}, data
@@ -446,6 +525,8 @@ class AuthorApp:
             r = replication.handle(self, request)
             if r is not None:
                 return r
+        if p == inferred.value("aem.replication_receiver")["path"] and m == "POST":
+            return replication.receive(self, request)
         if m in ("GET", "HEAD"):
             return sling_get.handle(self, request)
         if m == "POST":

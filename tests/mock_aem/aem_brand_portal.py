@@ -71,6 +71,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import jwt
 
 from . import replication
+from .aem import UnknownHost
 from .brand_portal import BP_HOST_SUFFIX, BP_LOCAL_TENANT_PREFIX, BP_RECEIVE_PATH, BP_RECEIVE_QUERY
 from .http_types import Request, Response
 from .inferred import value as inferred_value
@@ -102,10 +103,6 @@ ADOBE_HOST_SUFFIXES = (".adobe.com", ".adobe.io", ".adobelogin.com", ".adobelogi
 
 _SECRET_RX = re.compile(r"^\{[0-9a-fA-F]{32,}\}$")
 _CLAIM_RX = re.compile(r'^\s*"?(?P<key>.+?)"?\s*:\s*(?P<val>"(?:[^"\\]|\\.)*"|true|false|-?\d+(?:\.\d+)?)\s*$')
-
-
-class _UnknownHost(OSError):
-    pass
 
 
 def _first(v: Any) -> Any:
@@ -163,8 +160,9 @@ class BrandPortalPlugin:
         self.bp_url = bp_url.rstrip("/") if bp_url else None
 
     # -------------------------------------------------------------- outbound routing
-    def route(self, url: str) -> Tuple[str, Dict[str, str]]:
-        """Real Adobe URL → mock URL + Host header; raises _UnknownHost for unroutable Adobe hosts."""
+    def route(self, url: str) -> Optional[Tuple[str, Dict[str, str]]]:
+        """The app's outbound route: a real Adobe URL → mock URL + Host header; None for other
+        hosts; UnknownHost for Adobe hosts the mock does not serve (or serves but is not running)."""
         u = urlsplit(url)
         host = (u.hostname or "").lower()
         target = None
@@ -173,19 +171,16 @@ class BrandPortalPlugin:
         elif host.endswith(BP_HOST_SUFFIX):
             target = self.bp_url
         elif not host.endswith(ADOBE_HOST_SUFFIXES):
-            return url, {}
+            return None
         if not target:
-            raise _UnknownHost("java.net.UnknownHostException: %s" % host)
+            raise UnknownHost(host)
         t = urlsplit(target)
         new = urlunsplit((t.scheme, t.netloc, (t.path.rstrip("/") + (u.path or "/")), u.query, ""))
         return new, {"Host": u.netloc}
 
     def http(self, method: str, url: str, headers: Dict[str, str], body: bytes,
              timeout: float = 10.0) -> Tuple[int, Dict[str, str], bytes]:
-        real_url, extra = self.route(url)
-        hdrs = dict(headers)
-        hdrs.update(extra)
-        return self.app.http_request(method, real_url, hdrs, body, timeout)
+        return self.app.http_request(method, url, headers, body, timeout)  # routed by self.route
 
     # -------------------------------------------------------------- repository helpers
     def cloud_services(self) -> List[Dict[str, Any]]:
@@ -713,6 +708,7 @@ def install_brand_portal(app: "AuthorApp", ims_url: Optional[str] = None, bp_url
     app.add_servlet("GET", r"/__mock__/brand-portal", plug.info_servlet)
     app.add_post_hook(plug.post_hook)
     app.add_agent_tester(plug.test_agent)
+    app.add_outbound_route(plug.route)
     setattr(app, "brand_portal", plug)
     return plug
 

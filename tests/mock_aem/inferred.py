@@ -246,6 +246,60 @@ INFERRED: Dict[str, Inferred] = {
         "Failure text of <agent>.test.html (§5.3: no source). INFERRED: 200, the error lines, and a final "
         "\"Replication test failed\". Never contains \"succeeded\".",
     ),
+    "aem.agent_test_transport": Inferred(
+        {
+            "timeout_seconds": 5.0,
+            "user_agent": "Jakarta Commons-HttpClient/3.1",
+            "test_path": "/content",
+            "ok_status": 200,
+            "log": {
+                "unknown_host": "Error while sending request: java.net.UnknownHostException: {host}",
+                "refused": "Error while sending request: java.net.ConnectException: Connection refused",
+                "timeout": "Error while sending request: java.net.SocketTimeoutException: Read timed out "
+                           "(after {ms} ms)",
+                "tls": "Error while sending request: javax.net.ssl.SSLHandshakeException: {error}",
+                "no_response": "Error while sending request: org.apache.commons.httpclient.NoHttpResponseException: "
+                               "The server {host} failed to respond",
+                "io": "Error while sending request: java.io.IOException: {error}",
+                "status": "Replication (TEST) of {path} not successful: the receiver answered {status} {reason}",
+            },
+        },
+        "Test Connection of an ordinary (non Brand Portal) agent (§5.3: only the success log is VERIFIED, "
+        "failure text INFERRED there). The mock really sends the test request to the agent's "
+        "transportUri (method protocolHTTPMethod, default POST; headers Action:Test, Path/Handle = "
+        "test_path, the agent's protocolHTTPHeaders with {action}/{path} filled in; Basic auth with "
+        "transportUser and the decrypted transportPassword; ssl=relaxed or protocolHTTPSRelaxed=true "
+        "accepts any certificate) and succeeds only on status ok_status, as the §5.3 success log reads "
+        "\"sent. Response: 200 OK\". The wait is bounded by timeout_seconds, or by the agent's "
+        "protocolConnectTimeout/protocolSocketTimeout (ms) when smaller. The user agent is the Commons "
+        "HttpClient AEM 6.x's replication transport is built on (the §3 safe-user-agent list names it). "
+        "Failure lines: 'sent. Response: <status> <reason>' is §5.3's own example; the 'Error while "
+        "sending request: java.net.ConnectException: Connection refused' form is what public AEM "
+        "troubleshooting posts quote from the sender's log; the other texts are ours, named after the "
+        "Java exceptions. The mock never connects outside loopback (aem.outbound_loopback_only): any "
+        "other host fails as unknown_host without a connection. repo:// (outbox) agents succeed "
+        "without a request (the repository transport writes locally).",
+    ),
+    "aem.outbound_loopback_only": Inferred(
+        ("localhost", "127.0.0.0/8", "::1/128"),
+        "Mock convention, not AEM behaviour: every outbound call of a mock author (Test Connection, IMS "
+        "token requests) connects to loopback only, so a test bed can never send traffic elsewhere. "
+        "Hosts *.adobelogin.com and *.brand-portal.adobe.com are first routed to the mock IMS and the "
+        "mock Brand Portal (when they run; the original Host header is kept). Any other host that is "
+        "not localhost or a literal loopback address fails at once as java.net.UnknownHostException "
+        "<host>, without a DNS look-up or a connection (as an unresolvable name would on real AEM); "
+        "localhost is resolved locally and only its loopback addresses are used.",
+    ),
+    "aem.replication_receiver": Inferred(
+        {"path": "/bin/receive", "ok_body": "ReplicationAction {action} ok.", "other_action_status": 400},
+        "§5.1: publish agents send to <instance>/bin/receive?sling:authRequestLogin=1 (VERIFIED). The mock "
+        "author serves that receiver servlet for Test Connection only: an authenticated POST with header "
+        "Action: Test answers 200 with ok_body (the text the Sling replication receiver is reported to "
+        "answer; also bp.ok_body) and stores nothing, so an agent pointed at a mock author on loopback "
+        "passes its Test Connection. Other actions (Activate, Deactivate, Delete) or none: "
+        "other_action_status with a mock-only message (the mock installs no replicated content). "
+        "Anonymous requests get the usual 401.",
+    ),
     "aem.agent_transport_schemes": Inferred(
         ("http", "https", "repo"),
         "Transport URI schemes the mock accepts as \"syntactically valid\" for ordinary agents (INFERRED: "

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import http.client
 import re
+import socket
+import ssl
 import threading
 import time
 import uuid
@@ -73,15 +77,30 @@ def stamp(msg: str) -> str:
     return "%s - %s" % (time.strftime("%d.%m.%Y %H:%M:%S"), msg)
 
 
+def _first(v: Any) -> Any:
+    if isinstance(v, list):
+        return v[0] if v else None
+    return v
+
+
+def _millis(v: Any) -> Optional[float]:
+    try:
+        n = float(_first(v))
+    except (TypeError, ValueError):
+        return None
+    return n if n > 0 else None
+
+
 def default_test(app: "AuthorApp", agent_path: str, props: Dict[str, Any]) -> tuple:
+    """Test Connection of an agent no plugin claims: the test request really goes to the agent's
+    transportUri (§5.3; how, and the failure texts: INFERRED entry aem.agent_test_transport), on
+    loopback only (aem.outbound_loopback_only)."""
     title = props.get("jcr:title") or jcr.split_path(agent_path)[1]
     lines = ["Create new HttpClient for %s" % title]
     if not truthy(props.get("enabled")):
         lines.append("Replication test failed: agent %s is not enabled" % title)
         return False, lines
-    uri = props.get("transportUri")
-    if isinstance(uri, list):
-        uri = uri[0] if uri else None
+    uri = _first(props.get("transportUri"))
     if not uri:
         lines.append("No transport URI configured for agent %s" % title)
         return False, lines
@@ -95,16 +114,78 @@ def default_test(app: "AuthorApp", agent_path: str, props: Dict[str, Any]) -> tu
     except ValueError:
         lines.append("Invalid transport URI: %s" % uri)
         return False, lines
-    lines += [
-        "* HTTP Version: 1.1",
-        "adding header: Action:Test",
-        "adding header: Path:/content",
-        "adding header: Handle:/content",
-        "Sending %s request to %s" % (props.get("protocolHTTPMethod") or "POST", uri),
-        "sent. Response: 200 OK",
-        "Replication (TEST) of /content successful.",
-    ]
-    return True, lines
+    spec = inferred.value("aem.agent_test_transport")
+    test_path = spec["test_path"]
+    if u.scheme == "repo":
+        lines.append("Replication (TEST) of %s successful." % test_path)
+        return True, lines
+    ok = _send_test(app, str(uri), props, spec, lines)
+    if ok:
+        lines.append("Replication (TEST) of %s successful." % test_path)
+    return ok, lines
+
+
+def _send_test(app: "AuthorApp", uri: str, props: Dict[str, Any], spec: Dict[str, Any],
+               lines: List[str]) -> bool:
+    """Send the test request and append what AEM logs; True when the receiver answered ok_status."""
+    from .aem import UnknownHost
+
+    log = spec["log"]
+    test_path = spec["test_path"]
+    method = str(_first(props.get("protocolHTTPMethod")) or "POST")
+    headers = {"User-Agent": spec["user_agent"], "Action": "Test", "Path": test_path, "Handle": test_path}
+    extra = props.get("protocolHTTPHeaders") or []
+    for raw in extra if isinstance(extra, list) else [extra]:
+        name, sep, val = str(raw).partition(":")
+        if sep and name.strip():
+            headers[name.strip()] = val.strip().replace("{action}", "Test").replace("{path}", test_path)
+    user = _first(props.get("transportUser"))
+    if user:
+        password = _first(props.get("transportPassword")) or ""
+        if isinstance(password, str) and password.startswith("{") and password.endswith("}"):
+            try:
+                password = app.crypto.unprotect(password)
+            except Exception:  # noqa: BLE001 - a bad ciphertext is sent as stored, like a wrong password
+                pass
+        token = base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii")
+        headers["Authorization"] = "Basic " + token
+    body = b""
+    if method.upper() in ("POST", "PUT"):
+        headers["Content-Type"] = "application/octet-stream"
+    timeout = min([spec["timeout_seconds"]] + [ms / 1000.0 for ms in (
+        _millis(props.get("protocolConnectTimeout")), _millis(props.get("protocolSocketTimeout"))) if ms])
+    verify = not (str(_first(props.get("ssl")) or "").lower() == "relaxed"
+                  or truthy(props.get("protocolHTTPSRelaxed")))
+    lines.append("* HTTP Version: 1.1")
+    lines += ["adding header: %s:%s" % (k, headers[k]) for k in ("Action", "Path", "Handle")]
+    lines.append("Sending %s request to %s" % (method, uri))
+    host = urlsplit(uri).hostname or uri
+    try:
+        status, _unused, _body = app.http_request(method, uri, headers, body, timeout=timeout, verify=verify)
+    except UnknownHost as exc:
+        lines.append(log["unknown_host"].format(host=exc.host))
+        return False
+    except ConnectionRefusedError:
+        lines.append(log["refused"])
+        return False
+    except socket.timeout:
+        lines.append(log["timeout"].format(ms=int(timeout * 1000)))
+        return False
+    except ssl.SSLError as exc:
+        lines.append(log["tls"].format(error=getattr(exc, "reason", None) or exc))
+        return False
+    except http.client.RemoteDisconnected:
+        lines.append(log["no_response"].format(host=host))
+        return False
+    except (OSError, http.client.HTTPException) as exc:
+        lines.append(log["io"].format(error=exc))
+        return False
+    reason = http.client.responses.get(status, "")
+    lines.append("sent. Response: %d %s" % (status, reason))
+    if status != spec["ok_status"]:
+        lines.append(log["status"].format(path=test_path, status=status, reason=reason))
+        return False
+    return True
 
 
 def run_test(app: "AuthorApp", agent_path: str) -> Response:
@@ -131,6 +212,17 @@ def run_test(app: "AuthorApp", agent_path: str) -> Response:
 
 def _esc(s: str) -> str:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def receive(app: "AuthorApp", request: Request) -> Response:
+    """The replication receiver (``POST /bin/receive``, §5.1) for Test Connection only (INFERRED
+    entry aem.replication_receiver): ``Action: Test`` is acknowledged, nothing is stored."""
+    spec = inferred.value("aem.replication_receiver")
+    action = (request.header("action") or "").strip()
+    if action.lower() == "test":
+        return Response.text(200, spec["ok_body"].format(action="TEST") + "\n")
+    return Response.text(spec["other_action_status"],
+                         "The mock replication receiver only acknowledges Action: Test (got %r)\n" % action)
 
 
 # ------------------------------------------------------------------ queues (§5.4)

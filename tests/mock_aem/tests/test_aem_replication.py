@@ -17,10 +17,16 @@ def make_agent(aem, name, **props):
     return "/etc/replication/agents.author/" + name
 
 
+def loopback_agent(aem, name="loopback"):
+    """An agent that replicates to this very instance's receiver (§5.1 transportUri form)."""
+    return make_agent(aem, name, enabled="true", transportUser="admin", transportPassword="admin",
+                      transportUri=aem.url + "/bin/receive?sling:authRequestLogin=1")
+
+
 def test_test_connection_success(aem):
     """§5.3: <agent>.test.html answers 200, log lines dd.MM.yyyy HH:mm:ss - ..., last line
-    'Replication test succeeded'."""
-    r = aem.get(AGENT + ".test.html")
+    'Replication test succeeded' (here: an agent whose receiver answers on loopback)."""
+    r = aem.get(loopback_agent(aem) + ".test.html")
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
     lines = [ln for ln in re.sub(r"<[^>]+>", "\n", r.text).splitlines() if ln.strip()]
     assert lines[-1] == "Replication test succeeded"
@@ -53,11 +59,12 @@ def test_agent_tester_extension_point(aem):
             return None
         return False, ["sent. Response: 401 Unauthorized"]
 
+    other = loopback_agent(aem)
     aem.app.add_agent_tester(tester)
     r = aem.get(path + ".test.html")
     assert "401 Unauthorized" in r.text and "succeeded" not in r.text
-    assert "Replication test succeeded" in aem.get(AGENT + ".test.html").text
-    assert calls == [path, AGENT]
+    assert "Replication test succeeded" in aem.get(other + ".test.html").text
+    assert calls == [path, other]
 
 
 def test_agent_log(aem):
