@@ -261,16 +261,18 @@ def create_factory_config(client, factory_pid, properties, key=None):
             if key is None or not transient or retries >= client.retries:
                 exc.retries = retries or exc.retries
                 raise
-            created = find_factory_instance(client, factory_pid, key, properties[key])
-            if created is not None:
-                client.writes.append("POST %s" % config_path(TEMP_PID))
-                return created
-            retries += 1
-            delay = client.backoff(retries)
-            client.warn("POST %s: %s; no configuration of %s holds %s=%s, so none was created: retry %d of %d in "
-                        "%.1f s" % (config_path(TEMP_PID), exc.message, factory_pid, key, properties[key], retries,
-                                    client.retries, delay))
-            client.sleep(delay)
+            failure = exc
+        # looked up outside the except clause, so that a failure of the lookup does not carry this one as its cause
+        created = find_factory_instance(client, factory_pid, key, properties[key])
+        if created is not None:
+            client.writes.append("POST %s" % config_path(TEMP_PID))
+            return created
+        retries += 1
+        delay = client.backoff(retries)
+        client.warn("POST %s: %s; no configuration of %s holds %s=%s, so none was created: retry %d of %d in "
+                    "%.1f s" % (config_path(TEMP_PID), failure.message, factory_pid, key, properties[key], retries,
+                                client.retries, delay))
+        client.sleep(delay)
     location = _header(response, "Location") or ""
     pid = unquote(location.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1])
     if pid.endswith(".json"):

@@ -213,6 +213,19 @@ def test_503_to_a_create_is_retried_after_finding_nothing_created():
     assert client.writes == ["POST " + CONFIG_MGR_CREATE]
 
 
+def test_a_failing_lookup_after_a_lost_create_reports_its_own_cause():
+    new_pid = PROVIDER + ".1f2e3d4c-0000-4000-8000-000000000000"
+    client, session, warnings = make_client([
+        DROPPED, requests.exceptions.ConnectionError("[Errno 111] Connection refused"),
+        FakeResponse(200, 'var configData = {"pids": []};'),
+        FakeResponse(302, "", {"Location": "/system/console/configMgr/" + new_pid})])[:3]
+    assert create_factory_config(client, PROVIDER, {P_NAME: "bp-1234"}, key=P_NAME) == new_pid
+    assert [c["method"] for c in session.calls] == ["POST", "GET", "GET", "POST"]
+    assert "GET /system/console/configMgr: cannot connect" in warnings[0] and "Connection refused" in warnings[0]
+    assert "Failed to create" not in warnings[0]
+    assert "none was created: retry 1 of 3" in warnings[1]
+
+
 def test_create_without_a_key_is_not_repeated():
     aem = LosingAem(["503"])
     client = aem_client(aem)[0]
