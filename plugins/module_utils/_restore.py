@@ -92,9 +92,10 @@ def _tagged(value):
 
 def comparable(node):
     """The properties a restore makes equal: not the server-managed ones (dates, uuid, versions, binary lengths),
-    not the protected ones (``rep:*``, which AEM writes itself)."""
+    not the protected ones (``rep:*``, which AEM writes itself), not the node type (compared and written apart)."""
     return dict((k, v) for k, v in node.items()
-                if not isinstance(v, dict) and not is_server_managed(k) and not _is_protected(k))
+                if not isinstance(v, dict) and not is_server_managed(k) and not _is_protected(k)
+                and k != "jcr:primaryType")
 
 
 def child_nodes(node):
@@ -201,9 +202,8 @@ def update_payload(desired, current, path, rel="", files=(), skip=(), out=None):
                 _check_name(path, name)
                 out.extend(value_fields(_join(rel, name), wanted[name]))
         for name in sorted(set(have) - set(wanted)):
-            if name not in ("jcr:primaryType",):
-                _check_name(path, name)
-                out.append((_join(rel, name) + "@Delete", ""))
+            _check_name(path, name)
+            out.append((_join(rel, name) + "@Delete", ""))
     have_children = {} if creating else child_nodes(current)
     want_children = child_nodes(desired)
     for name in sorted(set(have_children) - set(want_children)):
