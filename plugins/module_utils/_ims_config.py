@@ -252,6 +252,7 @@ def create_factory_config(client, factory_pid, properties, key=None):
     attempted = "create an OSGi configuration of %s" % factory_pid
     retries = 0
     while True:
+        failure = None
         try:
             response = client.post(config_path(TEMP_PID), attempted,
                                    data=config_form(properties, factory_pid=factory_pid), expected=(200, 302))
