@@ -136,11 +136,13 @@ demo: $(VENV311)/.installed tree ## run playbooks/demo.yml against the bundled m
 	$(call ANSIBLE_ENV,$(VENV311)) MOCK_ARGS="$(DEMO_MOCK_ARGS)" $(SCRIPTS)/with-mock.sh $(VENV311)/bin/python \
 	    bash -c 'exec ansible-playbook playbooks/demo.yml "$$@"' demo $(DEMO_ARGS)
 
-# The fleet benchmark: wall time and HTTP requests per author for a first run, a re-run and a --check run of
-# playbooks/configure.yml over N mock authors (tests/benchmark/README.md). It reports; it asserts no time.
-BENCH_ARGS ?= --authors 5
-bench: $(VENV311)/.installed tree ## benchmark: wall time and HTTP requests per author (BENCH_ARGS="--authors 20")
-	$(call ANSIBLE_ENV,$(VENV311)) $(VENV311)/bin/python -m tests.benchmark.bench_fleet $(BENCH_ARGS)
+# The fleet benchmark: the collection's playbooks side by side with a hand-written ansible.builtin.uri playbook and
+# a plain-Python floor over N mock authors, interleaved repetitions (tests/benchmark/README.md): wall time, HTTP
+# requests and writes per author. It reports; it asserts no time. BENCH_ARGS="--verify" checks the baseline;
+# BENCH_ARGS="--classic --authors 5" is the former collection-only benchmark (any AEM version).
+BENCH_ARGS ?=
+bench: $(VENV311)/.installed tree ## fleet benchmark: collection vs hand-written uri playbook vs floor (BENCH_ARGS="--authors 1,10 --forks 5 --repeat 3")
+	$(call ANSIBLE_ENV,$(VENV311)) $(VENV311)/bin/python -m tests.benchmark.compare $(BENCH_ARGS)
 
 clean: ## remove venvs, build output and test output
 	rm -rf $(VENV311) $(VENV312) $(BUILD_DIR) tests/output .pytest_cache collections
