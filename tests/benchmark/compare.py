@@ -68,6 +68,8 @@ PAIRS = [("converge from empty", ("collection", "configure"), ("uri", "converge"
          ("no-change re-run", ("collection", "rerun"), ("uri", "rerun")),
          ("no-change audit", ("collection", "audit"), ("uri", "audit")),
          ("check mode vs uri audit", ("collection", "check"), ("uri", "audit"))]
+# workloads that change nothing, so that leaving them out does not change what the next one starts from
+SKIPPABLE = ("collection:check", "collection:audit", "uri:audit")
 REPORT_DIR_VAR = {"collection": "audit_report_dir", "uri": "uri_audit_report_dir"}
 DRIFT_AGENT_PROPERTY = "protocolHTTPConnectionClosed"
 DRIFT_TENANT_URL = "https://drifted.brand-portal.adobe.com"
@@ -115,6 +117,11 @@ def parse_args(argv):
                    help="interleaved repetitions per cell (default 3): medians are over these")
     p.add_argument("--sides", default="collection,uri",
                    help="which sides run: collection, uri or both (default); the floor always runs")
+    p.add_argument("--skip", default="", metavar="SIDE:WORKLOAD[,...]",
+                   help="leave out workloads that change nothing: %s" % ", ".join(SKIPPABLE))
+    p.add_argument("--from-json", metavar="FILE[,FILE...]",
+                   help="run nothing: summarize the records of earlier --json files together (with --markdown, "
+                        "the README's tables of several runs)")
     p.add_argument("--no-drift-check", action="store_true",
                    help="skip the planted-drift audits (once per number of authors)")
     p.add_argument("--uri-test-connection", choices=["always", "on_change", "never"], default="always",
@@ -133,6 +140,9 @@ def parse_args(argv):
     if not sides or any(s not in SIDES for s in sides):
         p.error("--sides: expected collection, uri or collection,uri; not %r" % args.sides)
     args.sides = [s for s in SIDES if s in sides]
+    args.skip = [w.strip() for w in args.skip.split(",") if w.strip()]
+    if any(w not in SKIPPABLE for w in args.skip):
+        p.error("--skip: expected some of %s; not %r" % (", ".join(SKIPPABLE), ",".join(args.skip)))
     if args.authors is None:
         args.authors = [2] if args.verify else [1, 10]
     if args.cells is None:
@@ -415,12 +425,13 @@ def run_side(bench, side, forks, rep, drift_check):
     drift and the audits again."""
     bench.reset()
     for workload, _playbook, _options, _empty in SIDES[side]:
+        if "%s:%s" % (side, workload) in bench.args.skip:
+            continue
         record = bench.add(bench.side_run(side, workload, forks, rep))
         if record["rc"] != 0:
             return  # the next workloads depend on this one
-        if workload == "audit":
-            bench.add(bench.floor_run(forks, rep))
-    if drift_check:
+    bench.add(bench.floor_run(forks, rep))
+    if drift_check and "%s:audit" % side not in bench.args.skip:
         try:
             planted = bench.plant_drift()
         except Problem as exc:
@@ -705,6 +716,30 @@ def environment(bench):
             "cpus": os.cpu_count(), "platform": platform.platform(), "load_average_at_start": list(os.getloadavg())}
 
 
+def from_json(args):
+    """Summarize the records of earlier --json files together (no run)."""
+    records, results = [], []
+    for path in [p for p in args.from_json.split(",") if p.strip()]:
+        with open(path, encoding="utf-8") as fh:
+            result = json.load(fh)
+        results.append(result)
+        records.extend(result["records"])
+    result = dict(results[0], repeat=max(r["repeat"] for r in results), cells=[c for r in results for c in r["cells"]],
+                  problems=[p for r in results for p in r.get("problems", [])],
+                  duration_s=sum(r.get("duration_s", 0) for r in results))
+    dates = sorted(set(r["date"] for r in results))
+    result["date"] = dates[0] if len(dates) == 1 else "%s to %s" % (dates[0], dates[-1])
+    summary = summarize(records)
+    print_summary(result, summary)
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as fh:
+            fh.write(markdown(result, summary) + "\n")
+        print("tables written to %s" % args.markdown)
+    for problem in result["problems"]:
+        print("PROBLEM (recorded): %s" % problem, file=sys.stderr)
+    return 0 if not result["problems"] else 1
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--classic" in argv:
@@ -715,6 +750,8 @@ def main(argv=None):
     def on_term(signum, frame):
         raise fleet.Interrupted()
 
+    if args.from_json:
+        return from_json(args)
     signal.signal(signal.SIGTERM, on_term)
     work = tempfile.mkdtemp(prefix="bench-compare-")
     bench = None
