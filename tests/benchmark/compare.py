@@ -410,8 +410,8 @@ def benchmark(bench):
         bench.start_mock(n)
         try:
             for fi, forks in enumerate(forks_values):
-                print("%d authors, forks %d: %d interleaved repetition(s) of %s" % (
-                    n, forks, args.repeat, ", ".join(args.sides)), flush=True)
+                print("%s, forks %d: %d interleaved repetition(s) of %s" % (
+                    authors_text(n), forks, args.repeat, ", ".join(args.sides)), flush=True)
                 for rep in range(1, args.repeat + 1):
                     for side in args.sides:
                         drift = not args.no_drift_check and fi == 0 and rep == args.repeat
@@ -511,6 +511,10 @@ def verify(bench):
 
 
 # ------------------------------------------------------------------ numbers
+
+
+def authors_text(n):
+    return "%d author%s" % (n, "" if n == 1 else "s")
 
 
 def median(values):
@@ -622,7 +626,7 @@ def print_summary(result, summary):
     cells = sorted(set((n, f) for n, f, _s, _w in summary))
     for n, f in cells:
         print()
-        print("== %d author%s, forks %d" % (n, "" if n == 1 else "s", f))
+        print("== %s, forks %d" % (authors_text(n), f))
         print_table(*cell_table(summary, n, f))
         for line in ratio_lines(summary, n, f):
             print("  " + line)
@@ -632,7 +636,7 @@ def print_summary(result, summary):
             continue
         print()
         print("== growth with the number of authors, forks %d: median wall s" % f)
-        head = ["side", "workload"] + ["%d authors" % n for n in ns] + ["s per added author"]
+        head = ["side", "workload"] + [authors_text(n) for n in ns] + ["s per added author"]
         rows = []
         for side, workload in WORKLOADS:
             by_n = table.get((side, workload))
@@ -694,7 +698,7 @@ def markdown(result, summary):
         if len(ns) < 2:
             continue
         out += ["#### Growth with the number of authors, forks %d (median wall s)" % f, "",
-                "| side | workload | " + " | ".join("%d authors" % n for n in ns) + " | s per added author |",
+                "| side | workload | " + " | ".join(authors_text(n) for n in ns) + " | s per added author |",
                 "|---|---|" + "---|" * (len(ns) + 1)]
         for side, workload in WORKLOADS:
             by_n = table.get((side, workload))
