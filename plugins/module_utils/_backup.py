@@ -460,9 +460,8 @@ def load_backup(folder):
             continue
         if not isinstance(content, dict) or not isinstance(content.get("node"), dict) \
                 or not _inside(kind, content.get("path")):
-            raise BackupIntegrityError("%s holds no node of its kind (path %r)" % (name, content.get("path")
-                                                                                 if isinstance(content, dict)
-                                                                                 else None), attempted=attempted)
+            where = content.get("path") if isinstance(content, dict) else None
+            raise BackupIntegrityError("%s holds no node of its kind (path %r)" % (name, where), attempted=attempted)
         binaries = {}
         for rel, entry in (content.get("binaries") or {}).items():
             try:

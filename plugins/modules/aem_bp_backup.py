@@ -12,7 +12,7 @@ version_added: 0.2.0
 description:
   - Reads everything Brand Portal owns on one AEM author and writes it into a NEW folder
     C(<dest>/<host>/<UTC timestamp>-<random>/) on the host that runs the module (the controller, with
-    C(connection: local) as in the collection's playbooks). M(aemtools.brand_portal.aem_bp_restore) puts such a
+    C(connection=local) as in the collection's playbooks). M(aemtools.brand_portal.aem_bp_restore) puts such a
     folder back.
   - "The backup holds: the cloud services under C(/etc/cloudservices/mediaportal) and
     C(/conf/global/settings/cloudconfigs/mediaportal) (whole trees, C(.infinity.json)); the replication agents under

@@ -71,7 +71,7 @@ options:
   client_secret:
     description:
       - The client secret of the Brand Portal credential. Required when the backup holds an Adobe IMS configuration
-        (AEM 6.5): written into its customizer configuration, which configMgr never shows. Also fills a cloud
+        (AEM 6.5), which keeps it in its customizer configuration, which configMgr never shows. Also fills a cloud
         service's client secret property (6.3/6.4 model) that the backup holds as V(<redacted>).
     type: str
   client_secret_update:
@@ -85,14 +85,14 @@ options:
   secret_properties:
     description:
       - Values of other properties that the backup holds as V(<redacted>) (secret-looking values AEM kept in clear
-        text), by property name, for example C({transportPassword: ...}).
+        text), by property name, for example C(transportPassword) of an agent whose password AEM kept in clear.
       - A value AEM keeps encrypted cannot be compared with the clear text; such a property is written only when AEM
         holds none.
       - The task fails before writing anything when the backup holds a V(<redacted>) value it has no input for.
     type: dict
     default: {}
 notes:
-  - Restoring a legacy (pre-2020 OAuth Gateway) configuration restores its content, not a working replication:
+  - Restoring a legacy (pre-2020 OAuth Gateway) configuration restores its content, not a working replication, because
     Adobe switched that gateway off.
 seealso:
   - module: aemtools.brand_portal.aem_bp_backup

@@ -102,9 +102,10 @@ def take(url, out, ims_title=None):
         state["ims_config"] = ims(url, ims_title)
     with open(out, "w") as handle:
         json.dump(state, handle, indent=1, sort_keys=True)
-    print("%s: %d trees, %d files%s" % (out, len(state["trees"]), len(files),
-                                       ", IMS configuration %s" % ("present" if state.get("ims_config") else "absent")
-                                       if ims_title else ""))
+    ims_text = ""
+    if ims_title:
+        ims_text = ", IMS configuration %s" % ("present" if state.get("ims_config") else "absent")
+    print("%s: %d trees, %d files%s" % (out, len(state["trees"]), len(files), ims_text))
 
 
 def flat(value, prefix=""):
