@@ -31,7 +31,6 @@ import re
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._backup import (
     IMS_KIND,
-    MISSING,
     Item,
     cloudservice_roots,
     download,
@@ -363,7 +362,7 @@ def restore_item(client, report, item, current, kind_label, secret_keys=()):
     return True
 
 
-def delete_item(client, report, kind_label, path, current, missing=MISSING):
+def delete_item(client, report, kind_label, path, current):
     before = dict((k, _shown(k, v)) for k, v in flatten(current).items()) if current else {}
     report.add(kind_label, path, "delete", before, {})
     if not report.check_mode:
