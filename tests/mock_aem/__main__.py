@@ -7,7 +7,7 @@ import inspect
 import json
 import signal
 import sys
-import threading
+import time
 from typing import Any, Dict, List, Optional
 
 from .aem import AuthorApp, install_plugins
@@ -151,10 +151,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         print("mock-aem: cannot listen: %s" % e, file=sys.stderr)
         return 1
 
-    stop = threading.Event()
+    # A plain list, not a threading.Event: the handler runs in the main thread between two bytecodes, possibly
+    # while that thread holds the Event's internal lock inside Event.wait(), and Event.set() would then wait for
+    # that lock forever (a mock that ignored SIGTERM and hung its caller).
+    stop: List[int] = []
 
     def on_signal(signum: int, frame: Any) -> None:
-        stop.set()
+        stop.append(signum)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
@@ -166,8 +169,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         line += " bp=%d" % bp_srv.port
     line += " scheme=%s version=%s" % ("https" if ctx else "http", AEMVersion.parse(args.aem_version).full)
     print(line, flush=True)
-    while not stop.wait(0.5):
-        pass
+    while not stop:
+        time.sleep(0.2)
     proc.stop()
     print("mock-aem stopped", flush=True)
     return 0
