@@ -49,7 +49,7 @@ case_run refused_secret "${ports[0]}" -e expect=failure -e "pf_secret_var=PF_WRO
 case_run unreachable_ims "${ports[1]}" -e expect=failure -e "ims_url=http://127.0.0.1:$closed_port" \
     -e "expect_msg='Adobe IMS could not be reached to check the oauth credential.*ims_url'"
 case_run jwt_on_6521 "${ports[2]}" -e expect=failure -e credential_type=jwt \
-    -e "expect_msg='nothing was written: option credential_type: jwt configurations can no longer be created'"
+    -e "expect_msg='nothing was written: bp_credential_type: jwt configurations can no longer be created'"
 case_run incomplete_credential "${ports[3]}" -e expect=failure -e '{"pf_scopes": []}' \
     -e "expect_msg='needs the complete new credential first; set bp_scopes.*Nothing was backed up, deleted or written'"
 case_run bad_tenant_url "${ports[4]}" -e expect=failure -e "tenant_url=ftp://acme.brand-portal.adobe.com" \
