@@ -80,8 +80,8 @@ legacy() {
     run "$here/prepare_legacy.yml"
     run "$here/test_connection.yml" -e tc_record=before -e tc_expect=fail
     snapshot before
-    # playbooks/upgrade.yml sets no ims_url (module_defaults group ims), so its preflight cannot check the
-    # credential against the mock IMS; Test Connection of the new agents (configure role) still proves it
+    # the credential check with IMS is brand_portal_upgrade_preflight's subject; here Test Connection of the new
+    # agents (configure role) proves the credential
     run "$MOCK_ROOT/playbooks/upgrade.yml" -e '{"bp_validate_credentials": false}'
     run "$here/test_connection.yml" -e tc_expect=pass
     snapshot upgraded
