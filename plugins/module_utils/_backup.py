@@ -42,14 +42,13 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemUnexpectedResponseError,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
+    _before_config,
     find_configuration,
-    redact_properties,
-    settings_from_provider,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import looks_encrypted
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication import list_agents
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication import first_value as _first, list_agents
 
 FORMAT = "aemtools.brand_portal/bp-backup/1"
 MANIFEST = "manifest.json"
@@ -70,12 +69,6 @@ class BackupIntegrityError(BackupError):
 
 class BackupRefusedError(BackupError):
     """The backup is of another host (or another AEM URL) than the one the task restores."""
-
-
-def _first(value):
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
 
 
 # ==================================================================================================
@@ -227,19 +220,9 @@ def redact_tree(tree, path, redacted):
 
 
 def ims_view(found, title):
-    """The IMS configuration as a backup file holds it (the shape ``aem_ims_config`` returns as
-    ``ims_config_before``): configMgr never shows the client secret, so it is ``<redacted>`` whatever."""
-    provider = found.provider.properties
-    customizer = found.customizer
-    return {
-        "pid": found.provider.pid,
-        "id": _first(provider.get("name")) or None,
-        "title": title,
-        "credential_type": settings_from_provider(provider)["credential_type"],
-        "properties": redact_properties(provider),
-        "customizer": {"pid": customizer.pid if customizer else None,
-                       "properties": redact_properties(customizer.properties) if customizer else None},
-    }
+    """The IMS configuration as a backup file holds it: the shape ``aem_ims_config`` returns as
+    ``ims_config_before``; configMgr never shows the client secret, so it is ``<redacted>`` whatever."""
+    return _before_config(found, title)
 
 
 def sha256(data):

@@ -16,13 +16,8 @@ from __future__ import annotations
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import _before_config, find_configuration
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication import first_value as _first
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import read_node
-
-
-def _first(value):
-    if isinstance(value, list):
-        return value[0] if value else None
-    return value
 
 
 def _children(tree):
