@@ -190,6 +190,18 @@ class HttpClient(object):
         else:
             self.verify = True
         self.session.verify = self.verify
+        #: GET answers by (path, params) while nothing is written: see :meth:`cache_reads`
+        self._read_cache = None
+
+    def cache_reads(self, enabled=True):
+        """Answer a repeated GET of the same path from memory until the next write.
+
+        One task that reads, plans and writes a whole configuration asks for the same resources from
+        several places (the configMgr listing for the provider and for the customizer, a plan and then
+        the write that re-plans); the server is asked once. Any write empties the cache, so what is read
+        back after a write is always fresh.
+        """
+        self._read_cache = {} if enabled else None
 
     def get(self, path, attempted, expected=(200,), params=None, headers=None):
         return self.request("GET", path, attempted, expected=expected, params=params, headers=headers)
@@ -234,6 +246,21 @@ class HttpClient(object):
 
     def send(self, method, path, attempted, params=None, data=None, files=None, headers=None, retryable=False):
         """One logical request, retried on transient failures when ``retryable``; no status check."""
+        if self._read_cache is None:
+            return self._send(method, path, attempted, params, data, files, headers, retryable)
+        if method not in SAFE_METHODS:
+            self._read_cache.clear()
+            return self._send(method, path, attempted, params, data, files, headers, retryable)
+        key = (method, path, repr(sorted((params or {}).items()) if isinstance(params, dict) else params),
+               repr(sorted((headers or {}).items())))
+        if key not in self._read_cache:
+            response = self._send(method, path, attempted, params, data, files, headers, retryable)
+            if response.status in RETRY_STATUSES or response.status >= 500:
+                return response
+            self._read_cache[key] = response
+        return self._read_cache[key]
+
+    def _send(self, method, path, attempted, params, data, files, headers, retryable):
         attempt = 0
         while True:
             try:

@@ -472,7 +472,7 @@ def converge_prepare(work):
         http("POST", url + "/__mock__/reset")
     adobe_side(ims_url, bp_url)
     # Test Connection is the author's own call to IMS and Brand Portal: it runs after the faults are cleared
-    write_inventory(work, "converge", hosts, ims_url, {"bp_test_connection": False})
+    write_inventory(work, "converge", hosts, ims_url, {"bp_test_connection": "never"})
     save(work, "converge/hosts.json", hosts)
     save(work, "converge/ims.json", {"url": ims_url})
 

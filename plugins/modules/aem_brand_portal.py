@@ -1,0 +1,335 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, aemtools contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: aem_brand_portal
+short_description: Brand Portal on one AEM author as one desired state - configure it, or compare it (gathered)
+version_added: 0.3.0
+description:
+  - Adobe's procedure "Configure new integration" for the AEM version found, as one task per author. On AEM 6.5 the
+    Adobe IMS configuration holds the credential (and, with JWT, the key pair) and the Brand Portal cloud service
+    references it; on 6.3 and 6.4 the cloud service holds the credential and AEM or O(private_key) gives the key pair.
+    Then Close Connection on the tenant's four replication agents, then Test Connection (O(test_connection)).
+  - "Reads once, plans once, writes the minimum: the product information, the configMgr listing and the IMS
+    configuration, the cloud service and the agents' subtree are each read once (a no-change run of AEM 6.5 with
+    OAuth makes 6 GETs and no write); only what differs is written, and only what was written is read back."
+  - O(state=gathered) compares without writing (a dry run whatever the check mode) and returns RV(in_sync) and
+    RV(drift) - the audit of the role aemtools.brand_portal.brand_portal_configure uses it with the same inputs as the
+    configuration, so the two cannot drift apart.
+  - Before it writes a credential into AEM, the module asks Adobe IMS for a token with it (O(validate_credentials)):
+    OAuth Server-to-Server always, JWT when the key pair is brought (O(private_key)). A refusal stops the task before
+    any write. Nothing is asked from IMS when the credential is already in AEM as desired.
+  - Returns the steps it took (RV(steps)) - certificate, IMS configuration, cloud service, each agent, Test Connection
+    - with their status and, for what changed, before and after (secrets redacted).
+  - Runs in the controller's worker process as an action plugin when the task runs on the controller
+    (C(connection: local) or delegated to C(localhost)), which saves starting a module process for every author; the
+    module itself runs wherever the task is delegated otherwise. The results are the same.
+author:
+  - aemtools contributors (@aemtools)
+extends_documentation_fragment:
+  - aemtools.brand_portal.connection
+  - aemtools.brand_portal.attributes
+  - aemtools.brand_portal.attributes.ACTION_GROUP
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Plans and reports without any write into AEM; IMS is still asked for a token when a credential would be
+        written, since a real run would stop there. The public certificate file is not written either.
+  diff_mode:
+    support: full
+    details:
+      - Before and after of every step that changes (or would change), keyed C(<step> <item>); secrets show as
+        C(********).
+options:
+  state:
+    description:
+      - C(present) makes the author match; C(gathered) only compares (no write even without check mode) and returns
+        RV(in_sync) and RV(drift).
+    type: str
+    choices: [present, gathered]
+    default: present
+  tenant_url:
+    description: The Brand Portal tenant URL, for example C(https://acme.brand-portal.adobe.com).
+    type: str
+    required: true
+  credential_type:
+    description:
+      - C(oauth) - OAuth Server-to-Server (AEM 6.5.21 and later; 6.5.11 to 6.5.20 with Adobe's hotfix).
+      - C(jwt) - Service Account (JWT), the only credential of AEM 6.3 and 6.4.
+    type: str
+    choices: [oauth, jwt]
+    default: oauth
+  client_id:
+    description:
+      - Client ID (API key) of the credential in the Adobe Developer Console.
+      - Empty or omitted on the first run of a JWT credential - the task then creates the key pair, writes the public
+        certificate (O(certificate_path)) and returns RV(complete=false) with RV(missing_credentials).
+    type: str
+    aliases: [api_key]
+  client_secret:
+    description: Client secret of the credential. Keep it in Ansible Vault.
+    type: str
+  client_secret_update:
+    description:
+      - C(on_create) writes the client secret only when AEM holds none (AEM keeps it encrypted, so it cannot be
+        compared); C(always) writes it on every run (a rotation; never a no-change run).
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  org_id:
+    description: Organization ID, C(...@AdobeOrg).
+    type: str
+  technical_account_id:
+    description: Technical account ID, C(...@techacct.adobe.com). JWT only.
+    type: str
+  scopes:
+    description: Scopes of the OAuth Server-to-Server credential, as the Developer Console lists them. OAuth only.
+    type: list
+    elements: str
+  metascopes:
+    description: Metascopes of the JWT credential. JWT only.
+    type: list
+    elements: str
+    default: [ent_brand_portal_sdk]
+  authorization_server:
+    description: Base URL of Adobe IMS that AEM calls (the "Authorization Server" field).
+    type: str
+    default: https://ims-na1.adobelogin.com
+  ims_config_title:
+    description: Title of the Adobe IMS configuration (AEM 6.5), which identifies it.
+    type: str
+    default: Brand Portal
+  keypair_alias:
+    description: Alias of the key pair in the keystore of the IMS configuration service (AEM 6.5, JWT).
+    type: str
+    default: brandportal
+  private_key:
+    description:
+      - Bring your own key pair (JWT) - the PEM RSA private key, with O(certificate). One certificate registered in
+        the Developer Console then serves every author, and the credential is checked with IMS before it is written.
+      - The audit (O(state=gathered)) compares the key pair AEM holds with it.
+    type: str
+  certificate:
+    description: The PEM certificate of O(private_key).
+    type: str
+  certificate_path:
+    description:
+      - Where to write the public certificate of the JWT credential for the person who registers it in the Adobe
+        Developer Console, on the machine the task runs on (the controller). A directory gets C(AEM-Adobe-IMS.crt).
+        Written only when it differs. Not written in check mode.
+    type: path
+  cloudservice_name:
+    description: Node name of the Brand Portal cloud service.
+    type: str
+    default: brand-portal
+  cloudservice_title:
+    description: Title of the cloud service.
+    type: str
+    default: Brand Portal
+  close_connection:
+    description: Set Close Connection on the tenant's four agents, as Adobe recommends.
+    type: bool
+    default: true
+  test_connection:
+    description:
+      - When to run Test Connection on the tenant's four agents (each sends a test package to Brand Portal) and fail
+        with each failing agent's reason.
+      - C(on_change) - when this task wrote anything into AEM (a first run, a repaired drift, a new secret), so that a
+        pipeline that re-runs on every merge sends nothing while nothing changed. C(always) - on every run. C(never).
+      - Never in check mode or with O(state=gathered).
+    type: str
+    choices: [always, on_change, never]
+    default: on_change
+  validate_credentials:
+    description: Ask Adobe IMS for a token with the credential before it is written into AEM.
+    type: bool
+    default: true
+  ims_url:
+    description:
+      - Adobe IMS as the controller reaches it, for O(validate_credentials).
+      - Run as an action plugin, the module takes it from C(module_defaults) of C(group/aemtools.brand_portal.ims)
+        when the task does not set it, so that a play gives the IMS connection once for every module.
+    type: str
+    default: https://ims-na1.adobelogin.com
+  ims_retries:
+    description:
+      - How often a token request that failed transiently is repeated. As O(ims_url), taken from the C(retries) of
+        C(group/aemtools.brand_portal.ims) when not set.
+    type: int
+    default: 3
+notes:
+  - The fine-grained modules (M(aemtools.brand_portal.aem_ims_config), M(aemtools.brand_portal.aem_bp_cloudservice),
+    M(aemtools.brand_portal.aem_replication_agent), M(aemtools.brand_portal.aem_replication_agent_test)) do each step
+    on its own; this module runs the same code for all of them in one task.
+  - Why one task and an action plugin - measured with C(make bench), see C(tests/benchmark/README.md) - every module
+    task costs a new Python process per author (about 0.4 s on a 2-core controller), which dominates a fleet run;
+    an action plugin task costs a few milliseconds.
+seealso:
+  - module: aemtools.brand_portal.aem_bp_preflight
+  - module: aemtools.brand_portal.aem_bp_info
+"""
+
+EXAMPLES = r"""
+- name: Brand Portal on every author (AEM 6.5.21, OAuth Server-to-Server)
+  hosts: aem_authors
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/aemtools.brand_portal.aem:
+      url: "{{ aem_url }}"
+      username: "{{ aem_username }}"
+      password: "{{ aem_password }}"
+    group/aemtools.brand_portal.ims:
+      ims_url: https://ims-na1.adobelogin.com
+  tasks:
+    - name: Configure Brand Portal
+      aemtools.brand_portal.aem_brand_portal:
+        tenant_url: https://acme.brand-portal.adobe.com
+        client_id: "{{ bp_client_id }}"
+        client_secret: "{{ bp_client_secret }}"
+        org_id: 12345678ABCDEF0123456789@AdobeOrg
+        scopes: [openid, AdobeID, read_organizations]
+
+- name: Audit - does the author match? (writes nothing)
+  aemtools.brand_portal.aem_brand_portal:
+    state: gathered
+    tenant_url: https://acme.brand-portal.adobe.com
+    client_id: "{{ bp_client_id }}"
+    client_secret: "{{ bp_client_secret }}"
+    org_id: 12345678ABCDEF0123456789@AdobeOrg
+    scopes: [openid, AdobeID, read_organizations]
+  register: bp
+
+- name: Show what drifts
+  ansible.builtin.debug:
+    var: bp.drift
+  when: not bp.in_sync
+"""
+
+RETURN = r"""
+aem_version:
+  description: The AEM version read from the product information.
+  returned: when AEM answered
+  type: str
+  sample: 6.5.21.0
+model:
+  description: C(ims) (6.5, Adobe IMS configuration) or C(cloudservice) (6.3, 6.4).
+  returned: when AEM answered
+  type: str
+credential_type:
+  description: The credential type configured.
+  returned: when AEM answered
+  type: str
+complete:
+  description: False when the credential is not complete yet (RV(missing_credentials)); nothing after the certificate
+    was configured then.
+  returned: when AEM answered
+  type: bool
+missing_credentials:
+  description: The options still to set before the configuration can be completed.
+  returned: when AEM answered
+  type: list
+  elements: str
+  sample: [client_id, client_secret, org_id, technical_account_id]
+steps:
+  description:
+    - What the task did, in the order of Adobe's procedure. C(status) is C(ok), C(changed), C(would change) (check
+      mode, gathered), C(incomplete), C(skipped) or C(failed); C(before) and C(after) are present for a step that
+      changes, with secrets redacted.
+  returned: when AEM answered
+  type: list
+  elements: dict
+  sample:
+    - {step: ims_config, item: Brand Portal, status: ok}
+    - {step: cloudservice, item: brand-portal, status: ok}
+    - {step: agent, item: mp_replication, status: changed, before: {protocolHTTPConnectionClosed: "false"},
+       after: {protocolHTTPConnectionClosed: "true"}}
+    - {step: test_connection, item: "", status: skipped, detail: "test_connection=on_change: nothing was written"}
+in_sync:
+  description: With O(state=gathered), whether the author matches the desired state.
+  returned: state=gathered and AEM answered
+  type: bool
+drift:
+  description: With O(state=gathered), each step that differs, with C(before) and C(after).
+  returned: state=gathered and AEM answered
+  type: list
+  elements: dict
+ims_config:
+  description: The Adobe IMS configuration (AEM 6.5) - C(id) (what the cloud service references), C(pid), properties
+    with secrets redacted.
+  returned: on AEM 6.5 when it exists or would be created
+  type: dict
+cloudservice:
+  description: The cloud service - C(path) and C(properties) (secrets redacted).
+  returned: when the credential is complete
+  type: dict
+agents:
+  description: Names of the tenant's replication agents.
+  returned: when the credential is complete
+  type: list
+  elements: str
+  sample: [mp_replication, mp_replication_2, mp_replication_3, mp_replication_4]
+certificate:
+  description: The public certificate (PEM) of the JWT credential's key pair.
+  returned: JWT, when AEM holds the key pair
+  type: str
+test_connection:
+  description: C(ran) and, for each agent, C(name), C(success), C(reason) and C(log).
+  returned: when the run reached Test Connection outside check mode
+  type: dict
+written:
+  description: Every write AEM accepted in this task (C(METHOD path)), in order; also returned when the task failed.
+  returned: always
+  type: list
+  elements: str
+requests:
+  description: How many HTTP requests the task sent to AEM.
+  returned: when AEM was asked
+  type: int
+checks:
+  description: When the preflight failed, every check and its outcome (see M(aemtools.brand_portal.aem_bp_preflight)).
+  returned: on a preflight failure
+  type: list
+  elements: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import (
+    REQUESTS_IMPORT_ERROR,
+    aem_argument_spec,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._bp_converge import (
+    Host,
+    argument_spec as desired_state_spec,
+    execute,
+)
+
+
+def argument_spec():
+    spec = aem_argument_spec()
+    spec.update(desired_state_spec())
+    return spec
+
+
+REQUIRED_TOGETHER = [("private_key", "certificate")]
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           required_together=REQUIRED_TOGETHER)
+    if REQUESTS_IMPORT_ERROR is not None:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    result = execute(module.params, Host(module.check_mode, module.warn))
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
