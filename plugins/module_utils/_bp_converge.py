@@ -464,7 +464,7 @@ class Run(object):
                               % (len(outcomes), expected)),
                            attempted="run Test Connection of the tenant's agents")
         self.step("test_connection", ", ".join(o["name"] for o in outcomes), "ok",
-                  detail="succeeded on %d agents" % len(outcomes))
+                  detail="Test Connection succeeded on %d agents" % len(outcomes))
 
 
 def new_ims_client(params, warn):
