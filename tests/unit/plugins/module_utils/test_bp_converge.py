@@ -569,10 +569,12 @@ def test_execute_returns_the_result_on_success(author_at):
 
 def test_no_result_holds_the_client_secret():
     aem = FakeAuthor()
-    outputs = [run(copy.deepcopy(aem), check_mode=True)[0], run(copy.deepcopy(aem), state="gathered",
-                                                                   ims=no_ims)[0]]
-    outputs.append(run(aem)[0])
-    outputs.append(run(aem, ims=FakeIms(), client_secret_update="always")[0])
+    outputs = [run(copy.deepcopy(aem), check_mode=True)[0],
+               run(copy.deepcopy(aem), state="gathered", ims=no_ims)[0],
+               run(aem)[0],
+               run(aem, ims=FakeIms(), client_secret_update="always")[0]]
+    # the secret did reach AEM, and each run's diff shows the secret property, masked
+    assert aem.customizer()[1][C_SECRET] == SECRET
     for result in outputs:
         assert_no_secret(result)
-        assert "diff" in result
+        assert C_SECRET in json.dumps(result["diff"])
