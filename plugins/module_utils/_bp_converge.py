@@ -267,7 +267,9 @@ class Run(object):
                 client.exchange_jwt(params["client_id"], params["client_secret"],
                                     sign_jwt(claims, load_private_key(params["private_key"])))
         except AemError as error:
-            refused = getattr(error, "status", None) is not None or getattr(error, "error", None) is not None
+            # IMS's own error code or a 4xx is its answer about the credential; 5xx and no answer say nothing about it
+            status = getattr(error, "status", None)
+            refused = getattr(error, "error", None) is not None or (status is not None and 400 <= status < 500)
             check = ("options client_id, client_secret, org_id and " + (
                 "scopes" if params["credential_type"] == "oauth" else
                 "technical_account_id, and the certificate registered for private_key")) if refused else \
@@ -326,7 +328,12 @@ class Run(object):
         return True
 
     def health(self, config, title):
-        outcome = check_health(self.client, config["pid"], self.params["credential_type"])
+        # Check Health asks the same URL again after a transient failure: those answers must not come from memory
+        self.client.cache_reads(False)
+        try:
+            outcome = check_health(self.client, config["pid"], self.params["credential_type"])
+        finally:
+            self.client.cache_reads(True)
         if not outcome["ok"]:
             msg = "Check Health of Adobe IMS configuration %r failed%s: %s" % (
                 title, " after %d retries" % outcome["retries"] if outcome.get("retries") else "", outcome["message"])
