@@ -186,7 +186,8 @@ class Run(object):
         self.dry = self.gathered or host.check_mode
         self.ims_factory = ims_factory or new_ims_client
         self.steps = []
-        self.before, self.after = {}, {}
+        # one diff per step that changes: Ansible shows a list of diffs one after the other, each with its header
+        self.diffs = []
         self.result = {}
 
     # -- steps --------------------------------------------------------------------------------------
@@ -195,8 +196,9 @@ class Run(object):
         entry = {"step": name, "item": item, "status": status}
         if before is not None or after is not None:
             entry["before"], entry["after"] = before or {}, after or {}
-            key = "%s %s" % (name, item) if item else name
-            self.before[key], self.after[key] = before or {}, after or {}
+            header = "%s %s" % (name, item) if item else name
+            self.diffs.append({"before": before or {}, "after": after or {}, "before_header": header,
+                               "after_header": header})
         if detail:
             entry["detail"] = detail
         self.steps.append(entry)
@@ -239,7 +241,7 @@ class Run(object):
         changed = bool(written) or any(s["status"] in ("changed", "would change") for s in self.steps)
         drift = [s for s in self.steps if s["status"] == "would change" or s["status"] == "incomplete"]
         self.result.update(changed=changed if not self.gathered else False, complete=complete, steps=self.steps,
-                           diff={"before": self.before, "after": self.after}, written=written,
+                           diff=self.diffs, written=written,
                            requests=self.client.request_count)
         if self.gathered:
             self.result.update(in_sync=not drift, drift=[{"step": s["step"], "item": s["item"],

@@ -43,8 +43,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - Before and after of every step that changes (or would change), keyed C(<step> <item>); secrets show as
-        C(********).
+      - One diff per step that changes (or would change), headed C(<step> <item>), with what differs before and
+        after; secrets show as C(********).
 options:
   state:
     description:
