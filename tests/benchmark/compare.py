@@ -124,8 +124,9 @@ def parse_args(argv):
                         "the README's tables of several runs)")
     p.add_argument("--no-drift-check", action="store_true",
                    help="skip the planted-drift audits (once per number of authors)")
-    p.add_argument("--uri-test-connection", choices=["always", "on_change", "never"], default="always",
-                   help="the uri baseline's Test Connection on a re-run (default always, as the role does today)")
+    p.add_argument("--uri-test-connection", choices=["always", "on_change", "never"], default="on_change",
+                   help="the uri baseline's Test Connection on a re-run (default on_change, as the role's default "
+                        "bp_test_connection)")
     p.add_argument("--verify", action="store_true",
                    help="self-check of the uri baseline and the floor instead of the benchmark (2 authors by "
                         "default; --authors N): see tests/benchmark/README.md")
