@@ -31,7 +31,6 @@ IMS_DEFAULTS = (("ims_url", "ims_url"), ("ims_retries", "retries"))
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(argument_spec())
 
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}

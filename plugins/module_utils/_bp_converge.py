@@ -63,6 +63,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore im
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import PreflightError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import run as preflight
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication import (
     AgentSpec,
     ensure_agent_present,
@@ -277,10 +278,11 @@ class Run(object):
                 "technical_account_id, and the certificate registered for private_key")) if refused else \
                 "option ims_url (the ims_url of group/aemtools.brand_portal.ims in module_defaults) and that the " \
                 "controller can reach it"
-            raise AemError("Adobe IMS %s the %s credential %s: %s. Nothing was written into AEM; check %s."
+            raise AemError("Adobe IMS %s the %s credential %s: %s. Check %s. %s"
                            % ("refused" if refused else "could not be reached to check", params["credential_type"],
-                              params["client_id"], str(error.message).rstrip(". "), check),
-                           hint=getattr(error, "hint", None), attempted="check the credential with Adobe IMS")
+                              params["client_id"], str(error.message).rstrip(". "), check,
+                              written_statement(self.client.writes)),
+                           hint=getattr(error, "hint", None))
         return "Adobe IMS issued a token with the credential"
 
     # -- 6.5: the Adobe IMS configuration --------------------------------------------------------------
@@ -513,14 +515,27 @@ def execute(params, host, ims_factory=None):
     client = AemClient(params["url"], params["username"], params["password"], validate_certs=params["validate_certs"],
                        ca_path=params["ca_path"], timeout=params["timeout"], retries=params["retries"], warn=host.warn)
     try:
-        return converge(client, params, host, ims_factory)
+        return scrub(converge(client, params, host, ims_factory), client.redactor)
     except AemError as error:
         failure = error.fail_kwargs()
         if isinstance(error, PreflightError):
             failure["checks"] = error.checks
         writes = list(client.writes)
-        if writes or (error.method and not isinstance(error, AemInputError)) or error.attempted:
+        if writes or (error.method and not isinstance(error, AemInputError)):
             failure["msg"] = "%s %s" % (failure["msg"].rstrip(), written_statement(writes, error))
-            failure["written"] = writes
-        failure.update(failed=True, changed=bool(writes))
-        return client.redactor.mapping(failure)
+        failure.update(failed=True, changed=bool(writes), written=writes)
+        return scrub(failure, client.redactor)
+
+
+def scrub(value, redactor):
+    """``value`` with every known secret value replaced, however deep (the errors and diffs are redacted where
+    they are made; this is the last guard for everything the task returns)."""
+    if isinstance(value, str):
+        for secret in sorted(redactor._secrets, key=len, reverse=True):
+            value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, dict):
+        return dict((k, scrub(v, redactor)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [scrub(v, redactor) for v in value]
+    return value

@@ -196,7 +196,7 @@ def ims_hint(status, error, description, grant):
         return ("the JWT was refused, usually because it expired: check the controller's clock and option "
                 "jwt_lifetime")
     if error == "invalid_client" and "secret" in text:
-        return ("wrong client secret: copy it again from the credential in the Adobe Developer Console "
+        return ("wrong client secret - copy it again from the credential in the Adobe Developer Console "
                 "(option client_secret)")
     if error == "invalid_client":
         if grant == "jwt":

@@ -13,7 +13,7 @@ Used for the IMS service user's key pair (6.5) and for the MAC user's key pair (
 from __future__ import annotations
 
 import traceback
-from datetime import timezone
+from datetime import datetime, timezone
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemInputError, AemNotFoundError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import load_private_key
@@ -96,12 +96,21 @@ def upload_key_pair(client, user_path, alias, key, cert):
                 data={"alias": alias}, files=files, idempotent=True)
 
 
+def _iso_date(text):
+    """AEM shows dates as Java's Date.toString() ("Mon Dec 06 17:53:51 UTC 2027"); in the form of
+    :func:`describe_certificate` when it is in UTC, so that the same date compares equal in a diff."""
+    try:
+        return datetime.strptime(str(text), "%a %b %d %H:%M:%S UTC %Y").strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError):
+        return text
+
+
 def describe_entry(alias, entry):
     """A short, non-secret description of a keystore entry for diffs and results."""
     chain = (entry or {}).get("chain") or [{}]
     first = chain[0] if isinstance(chain[0], dict) else {}
     return {"alias": alias, "subject": first.get("subject"), "serial_number": _text(first.get("serialNumber")),
-            "not_after": first.get("notAfter")}
+            "not_after": _iso_date(first.get("notAfter"))}
 
 
 def describe_certificate(alias, cert):

@@ -44,7 +44,7 @@ options:
   result_var:
     description: Name of the variable each host registered the aem_brand_portal result in.
     type: str
-    default: brand_portal_audit_result
+    default: brand_portal_configure_audit
   hosts:
     description: The hosts to report on. Defaults to every host of the play (C(ansible_play_hosts_all)).
     type: list
@@ -60,7 +60,7 @@ EXAMPLES = r"""
   aemtools.brand_portal.aem_brand_portal:
     state: gathered
     tenant_url: "{{ bp_tenant_url }}"
-  register: brand_portal_audit_result
+  register: brand_portal_configure_audit
   ignore_errors: true
 
 - name: Write the reports
@@ -98,7 +98,7 @@ def argument_spec():
     return dict(
         dest=dict(type="path", required=True),
         results=dict(type="dict"),
-        result_var=dict(type="str", default="brand_portal_audit_result"),
+        result_var=dict(type="str", default="brand_portal_configure_audit"),
         hosts=dict(type="list", elements="str"),
         fail_on_drift=dict(type="bool", default=False),
     )

@@ -452,7 +452,7 @@ def test_an_ims_refusal_stops_the_run_before_anything_is_written():
         run(aem, ims=ims)
     message = info.value.message
     assert message.startswith("Adobe IMS refused the oauth credential %s" % CLIENT_ID)
-    assert "Nothing was written into AEM" in message and "client_secret" in message
+    assert "Nothing was written by this task." in message and "client_secret" in message
     assert aem.writes == 0 and aem.posts() == []
     assert len(ims.calls) == 1
     assert SECRET not in str(info.value)
@@ -464,7 +464,7 @@ def test_an_unreachable_ims_says_so_and_names_ims_url():
     with pytest.raises(AemError) as info:
         run(aem, ims=ims)
     assert info.value.message.startswith("Adobe IMS could not be reached to check the oauth credential")
-    assert "option ims_url" in info.value.message and "Nothing was written into AEM" in info.value.message
+    assert "option ims_url" in info.value.message and "Nothing was written by this task." in info.value.message
     assert aem.writes == 0 and aem.posts() == []
 
 
@@ -476,7 +476,7 @@ def test_an_ims_server_error_is_not_called_a_refusal_of_the_credential():
     with pytest.raises(AemError) as info:
         run(aem, ims=ims)
     message = info.value.message
-    assert "Nothing was written into AEM" in message and aem.writes == 0
+    assert "Nothing was written by this task." in message and aem.writes == 0
     assert not message.startswith("Adobe IMS refused"), message
     assert "check options client_id, client_secret" not in message, message
 

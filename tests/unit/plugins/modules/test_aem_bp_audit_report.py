@@ -21,7 +21,7 @@ FAILED = {"failed": True, "msg": "Failed to read the AEM version: HTTP 401"}
 
 
 def params(dest, fail_on_drift=False, hosts=None):
-    return {"dest": dest, "results": None, "result_var": "brand_portal_audit_result", "hosts": hosts,
+    return {"dest": dest, "results": None, "result_var": "brand_portal_configure_audit", "hosts": hosts,
             "fail_on_drift": fail_on_drift}
 
 
