@@ -319,8 +319,10 @@ class Run(object):
             self.step("ims_config", title, "incomplete", detail="set %s" % ", ".join(missing))
             return False
         checked = self.validate_with_ims() if plan["changed"] else None
-        result = plan if self.dry or not plan["changed"] else ensure_ims_config(self.client, request, False,
-                                                                              warn=self.host.warn)
+        if self.dry or not plan["changed"]:
+            result = plan
+        else:
+            result = ensure_ims_config(self.client, request, False, warn=self.host.warn)
         self.step("ims_config", title, self.status(result["changed"]), result["diff"]["before"],
                   result["diff"]["after"], detail=checked)
         if params["credential_type"] == "jwt":

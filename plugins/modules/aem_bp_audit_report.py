@@ -10,7 +10,7 @@ module: aem_bp_audit_report
 short_description: Write the Brand Portal audit's reports for the whole fleet in one task
 version_added: 0.3.0
 description:
-  - Takes the M(aemtools.brand_portal.aem_brand_portal) result (O(state=gathered)) of every author and writes, in
+  - Takes the M(aemtools.brand_portal.aem_brand_portal) result (O(aemtools.brand_portal.aem_brand_portal#module:state=gathered)) of every author and writes, in
     O(dest), C(<host>.json) per author, C(fleet.json) (hosts, drifting, failed, in_sync, every report) and
     C(junit.xml) (one test case per author - a failure lists what drifts, an error says why the author could not be
     audited). Returns the fleet summary.

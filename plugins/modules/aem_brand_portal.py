@@ -20,13 +20,13 @@ description:
   - O(state=gathered) compares without writing (a dry run whatever the check mode) and returns RV(in_sync) and
     RV(drift) - the audit of the role aemtools.brand_portal.brand_portal_configure uses it with the same inputs as the
     configuration, so the two cannot drift apart.
-  - Before it writes a credential into AEM, the module asks Adobe IMS for a token with it (O(validate_credentials)):
+  - Before it writes a credential into AEM, the module asks Adobe IMS for a token with it (O(validate_credentials)) -
     OAuth Server-to-Server always, JWT when the key pair is brought (O(private_key)). A refusal stops the task before
     any write. Nothing is asked from IMS when the credential is already in AEM as desired.
   - Returns the steps it took (RV(steps)) - certificate, IMS configuration, cloud service, each agent, Test Connection
     - with their status and, for what changed, before and after (secrets redacted).
   - Runs in the controller's worker process as an action plugin when the task runs on the controller
-    (C(connection: local) or delegated to C(localhost)), which saves starting a module process for every author; the
+    (C(connection=local), or delegated to C(localhost)), which saves starting a module process for every author; the
     module itself runs wherever the task is delegated otherwise. The results are the same.
 author:
   - aemtools contributors (@aemtools)
