@@ -12,8 +12,6 @@ connection.  The client knows nothing about JCR or Brand Portal; see ``_sling.py
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
@@ -27,9 +25,12 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import
     USER_AGENT,
     HttpClient,
     validate_transport_params,
+    validate_url,
+    without_credentials,
 )
 
-__all__ = ["AemClient", "aem_argument_spec", "validate_connection_params", "REQUESTS_IMPORT_ERROR", "USER_AGENT"]
+__all__ = ["AemClient", "aem_argument_spec", "validate_connection_params", "validate_url", "without_credentials",
+           "REQUESTS_IMPORT_ERROR", "USER_AGENT"]
 
 CSRF_TOKEN_PATH = "/libs/granite/csrf/token.json"
 
@@ -45,45 +46,6 @@ def aem_argument_spec():
         timeout=dict(type="float", default=30.0),
         retries=dict(type="int", default=3),
     )
-
-
-def without_credentials(url):
-    """``url`` with any ``user:password@`` replaced by ``***@``, for messages."""
-    parts = urlsplit(url)
-    if not (parts.username or parts.password):
-        return url
-    return parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[-1]).geturl()
-
-
-def validate_url(option, url, example, credential_options="username and password"):
-    """An error message when ``url`` is not an absolute http(s) base URL, else None.
-
-    The message names the option, what is wrong and the expected form; credentials in the URL are
-    never repeated.
-    """
-    text = url or ""
-    if text != text.strip():
-        return ("option %s: %r starts or ends with whitespace; expected a base URL such as %s"
-                % (option, without_credentials(text.strip()), example))
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        if not text:
-            why = "empty"
-        elif "://" not in text:
-            why = "no scheme"
-        elif parts.scheme not in ("http", "https"):
-            why = "scheme %r" % parts.scheme
-        else:
-            why = "no host"
-        return ("option %s: %r is not an absolute http(s) URL (%s); expected a base URL such as %s"
-                % (option, without_credentials(text) if "@" in text else text, why, example))
-    if parts.username or parts.password:
-        return ("option %s: %r carries a user name and password; expected a base URL without them such as %s "
-                "(give them in the options %s)" % (option, without_credentials(text), example, credential_options))
-    if parts.query or parts.fragment:
-        return ("option %s: %r carries a query string or fragment; expected a base URL such as %s"
-                % (option, text, example))
-    return None
 
 
 def validate_credential_params(params):

@@ -20,9 +20,8 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemError,
     AemInputError,
-    AemUnreachableError,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import SAFE_METHODS
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import written_statement
 
 __all__ = ["aem_argument_spec", "new_client", "fail_from", "remember_client", "warn_if_unverified",
            "written_statement"]
@@ -49,19 +48,6 @@ def remember_client(module, client):
         module.aemtools_clients = []
     module.aemtools_clients.append(client)
     return client
-
-
-def written_statement(writes, error=None):
-    """What a failed task leaves behind: each write the server accepted, in order, or that there was none;
-    and, when a write got no answer at all, that its outcome is unknown (the server may have applied it)."""
-    if writes:
-        text = "Already written by this task: %s." % ", ".join(writes)
-    else:
-        text = "Nothing was written by this task."
-    if (isinstance(error, AemUnreachableError) and error.sent and error.method
-            and error.method not in SAFE_METHODS):
-        text += " Whether %s %s itself was applied is unknown: no answer came." % (error.method, error.path)
-    return text
 
 
 def fail_from(module, error, **extra):

@@ -26,7 +26,6 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client 
     AemClient,
     validate_connection_params,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module import written_statement
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_portal import (
     DEFAULT_OAUTH_SCOPES,
     classic_certificate,
@@ -43,12 +42,12 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemInputError,
     AemUnexpectedResponseError,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import written_statement
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
     DEFAULT_IMS_URL,
     ImsClient,
     base_url,
     build_jwt_claims,
-    load_private_key,
     sign_jwt,
     validate_ims_params,
 )
@@ -59,7 +58,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
     ensure_present as ensure_ims_config,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import certificate_pem
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import certificate_pem, load_private_key
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import PreflightError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import run as preflight
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile

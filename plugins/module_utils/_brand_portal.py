@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import validate_url, without_credentials
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemInputError,
     AemNotFoundError,
     AemUnexpectedResponseError,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import validate_url, without_credentials
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
     DEFAULT_IMS_URL,
     ORG_SUFFIX,

@@ -19,7 +19,7 @@ import random
 import ssl
 import time
 import traceback
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemError,
@@ -81,6 +81,45 @@ HINTS = {
     "forbidden": ("the user lacks permission, or AEM's CSRF filter refused the write even with a fresh "
                   "CSRF-Token (check /libs/granite/csrf/token.json and the CSRF filter configuration)."),
 }
+
+
+def without_credentials(url):
+    """``url`` with any ``user:password@`` replaced by ``***@``, for messages."""
+    parts = urlsplit(url)
+    if not (parts.username or parts.password):
+        return url
+    return parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[-1]).geturl()
+
+
+def validate_url(option, url, example, credential_options="username and password"):
+    """An error message when ``url`` is not an absolute http(s) base URL, else None.
+
+    The message names the option, what is wrong and the expected form; credentials in the URL are
+    never repeated.
+    """
+    text = url or ""
+    if text != text.strip():
+        return ("option %s: %r starts or ends with whitespace; expected a base URL such as %s"
+                % (option, without_credentials(text.strip()), example))
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        if not text:
+            why = "empty"
+        elif "://" not in text:
+            why = "no scheme"
+        elif parts.scheme not in ("http", "https"):
+            why = "scheme %r" % parts.scheme
+        else:
+            why = "no host"
+        return ("option %s: %r is not an absolute http(s) URL (%s); expected a base URL such as %s"
+                % (option, without_credentials(text) if "@" in text else text, why, example))
+    if parts.username or parts.password:
+        return ("option %s: %r carries a user name and password; expected a base URL without them such as %s "
+                "(give them in the options %s)" % (option, without_credentials(text), example, credential_options))
+    if parts.query or parts.fragment:
+        return ("option %s: %r carries a query string or fragment; expected a base URL such as %s"
+                % (option, text, example))
+    return None
 
 
 def validate_ca_path(ca_path):
@@ -388,3 +427,16 @@ def quote_path(path):
     if not path.startswith("/"):
         path = "/" + path
     return quote(path, safe="/:@!$&'()*+,;=-._~")
+
+
+def written_statement(writes, error=None):
+    """What a failed task leaves behind: each write the server accepted, in order, or that there was none;
+    and, when a write got no answer at all, that its outcome is unknown (the server may have applied it)."""
+    if writes:
+        text = "Already written by this task: %s." % ", ".join(writes)
+    else:
+        text = "Nothing was written by this task."
+    if (isinstance(error, AemUnreachableError) and error.sent and error.method
+            and error.method not in SAFE_METHODS):
+        text += " Whether %s %s itself was applied is unknown: no answer came." % (error.method, error.path)
+    return text

@@ -35,7 +35,6 @@ import uuid
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import validate_url
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemError,
     AemInputError,
@@ -43,7 +42,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemUnexpectedResponseError,
     AemUnreachableError,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import RETRY_STATUSES
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import RETRY_STATUSES, validate_url
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
     BRAND_PORTAL_METASCOPE,
     DEFAULT_IMS_URL,

@@ -16,20 +16,46 @@ import traceback
 from datetime import datetime, timezone
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemInputError, AemNotFoundError
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import load_private_key
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
-    x509 = serialization = None
+    x509 = serialization = rsa = None
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
 
 def _text(value):
     return "" if value is None else str(value)
+
+
+def load_private_key(pem, passphrase=None, option="private_key"):
+    """The RSA private key of a PEM text (PKCS#8 or PKCS#1); a clear error otherwise."""
+    if isinstance(pem, str):
+        pem = pem.encode("utf-8")
+    # The messages never quote a PEM header line: "BEGIN ... PRIVATE KEY" in output looks like a leaked key.
+    expected = ("expected the whole PEM text of an RSA private key (PKCS#8 or PKCS#1), from its -----BEGIN line to "
+                "its -----END line")
+    if b"-----BEGIN CERTIFICATE-----" in pem and b"PRIVATE KEY-----" not in pem:
+        raise AemInputError("option %s: holds a certificate, not a private key; expected the RSA private key that "
+                            "belongs to it: the whole PEM text (PKCS#8 or PKCS#1), from its -----BEGIN line to its "
+                            "-----END line" % option)
+    if b"PUBLIC KEY-----" in pem and b"PRIVATE KEY-----" not in pem:
+        raise AemInputError("option %s: holds a public key, not a private key; %s" % (option, expected))
+    try:
+        key = serialization.load_pem_private_key(pem, password=passphrase.encode("utf-8") if passphrase else None)
+    except TypeError:
+        raise AemInputError("option %s: the key is encrypted; give its passphrase in private_key_passphrase" % option)
+    except ValueError:
+        raise AemInputError("option %s: not a readable PEM private key (or wrong private_key_passphrase); %s"
+                            % (option, expected))
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise AemInputError("option %s: a %s key; IMS signs with RS256, which needs an RSA key"
+                            % (option, type(key).__name__.replace("_", "")))
+    return key
 
 
 def load_key_pair(private_key_pem, certificate_pem):

@@ -136,8 +136,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import 
     DEFAULT_JWT_LIFETIME,
     JWT_IMPORT_ERROR,
     build_jwt_claims,
-    load_private_key,
     sign_jwt,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import (
+    CRYPTOGRAPHY_IMPORT_ERROR,
+    load_private_key,
 )
 
 
@@ -171,8 +174,9 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            mutually_exclusive=[("private_key", "private_key_path")],
                            required_one_of=[("private_key", "private_key_path")])
-    if JWT_IMPORT_ERROR is not None:
-        module.fail_json(msg=missing_required_lib("PyJWT and cryptography"), exception=JWT_IMPORT_ERROR)
+    if JWT_IMPORT_ERROR is not None or CRYPTOGRAPHY_IMPORT_ERROR is not None:
+        module.fail_json(msg=missing_required_lib("PyJWT and cryptography"),
+                         exception=JWT_IMPORT_ERROR or CRYPTOGRAPHY_IMPORT_ERROR)
     params = module.params
     try:
         client = new_ims_client(module)

@@ -20,11 +20,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import 
     ImsClient,
     ImsError,
     build_jwt_claims,
-    load_private_key,
     metascope_claim,
     sign_jwt,
     validate_ims_params,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import load_private_key
 from ansible_collections.aemtools.brand_portal.tests.mock_aem.http_types import Request
 from ansible_collections.aemtools.brand_portal.tests.mock_aem.ims import IMSApp
 from ansible_collections.aemtools.brand_portal.tests.mock_aem.ims_testkit import make_keypair

@@ -16,7 +16,8 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_porta
     validate_tenant_url,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemInputError
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import load_private_key, validate_ims_params
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import validate_ims_params
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import load_private_key
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import load_key_pair
 from ansible_collections.aemtools.brand_portal.tests.mock_aem.ims_testkit import make_keypair
 
