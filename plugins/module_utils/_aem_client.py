@@ -95,6 +95,7 @@ class AemClient(HttpClient):
         """As :meth:`HttpClient.request`; a write refused with 403 is retried once with a fresh
         CSRF token."""
         method = method.upper()
+        self.refuse_writes(method, path, attempted, write)
         response = self.send(method, path, attempted, params=params, data=data, files=files, headers=headers,
                              retryable=method in SAFE_METHODS or idempotent)
         if response.status == 403 and method not in SAFE_METHODS:

@@ -36,10 +36,10 @@ def new_client(module):
         module.fail_json(msg=problem)
     params = module.params
     warn_if_unverified(module, "AEM")
-    return remember_client(module, AemClient(params["url"], params["username"], params["password"],
-                                             validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                                             timeout=params["timeout"], retries=params["retries"],
-                                             warn=module.warn))
+    client = AemClient(params["url"], params["username"], params["password"], validate_certs=params["validate_certs"],
+                       ca_path=params["ca_path"], timeout=params["timeout"], retries=params["retries"], warn=module.warn)
+    client.read_only = module.check_mode
+    return remember_client(module, client)
 
 
 def remember_client(module, client):

@@ -496,7 +496,9 @@ def converge(client, params, host, ims_factory=None):
     params = normalise(params)
     client.redactor.add_all(v for v in (params["client_secret"], params["private_key"]) if v)
     client.cache_reads(True)
-    return Run(client, params, host, ims_factory).run()
+    run = Run(client, params, host, ims_factory)
+    client.read_only = run.dry
+    return run.run()
 
 
 def execute(params, host, ims_factory=None):

@@ -231,6 +231,8 @@ class HttpClient(object):
         self.session.verify = self.verify
         #: GET answers by (path, params) while nothing is written: see :meth:`cache_reads`
         self._read_cache = None
+        #: check mode: a write is refused before it is sent (:meth:`refuse_writes`)
+        self.read_only = False
 
     def cache_reads(self, enabled=True):
         """Answer a repeated GET of the same path from memory until the next write.
@@ -241,6 +243,13 @@ class HttpClient(object):
         back after a write is always fresh.
         """
         self._read_cache = {} if enabled else None
+
+    def refuse_writes(self, method, path, attempted, write=True):
+        """In check mode (``read_only``) no request that could write leaves this client: "check mode writes
+        nothing" holds by construction, not only because each module remembers to stop before writing."""
+        if self.read_only and write and method.upper() not in SAFE_METHODS:
+            raise AemError("refused to send %s %s in check mode, where nothing may be written (a bug of the "
+                           "collection: please report it)" % (method.upper(), path), attempted=attempted)
 
     def get(self, path, attempted, expected=(200,), params=None, headers=None):
         return self.request("GET", path, attempted, expected=expected, params=params, headers=headers)
@@ -268,6 +277,7 @@ class HttpClient(object):
         when the request is safe to repeat.
         """
         method = method.upper()
+        self.refuse_writes(method, path, attempted, write)
         response = self.send(method, path, attempted, params=params, data=data, files=files, headers=headers,
                              retryable=method in SAFE_METHODS or idempotent)
         if response.status not in expected:
