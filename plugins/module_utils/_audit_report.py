@@ -5,21 +5,26 @@
 # PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
 # collections.
 """The audit's reports from the ``aem_brand_portal`` (state=gathered) result of every author: one JSON per author,
-the fleet's JSON and a JUnit XML (one test case per author: a failure lists what drifts, an error says why the
-author could not be audited). Pure functions and file writes; nothing here talks to AEM."""
+the fleet's JSON, a JUnit XML (one test case per author: a failure lists what drifts, an error says why the
+author could not be audited), and for people an HTML page and a Markdown summary (one row per author, the problems
+first, secret-looking values redacted). Pure functions and file writes; nothing here talks to AEM."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import tempfile
 import xml.etree.ElementTree as ET
 
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
+
 NOT_AUDITED = "host unreachable or the audit stopped before its report"
 
 
 def host_report(host, result, aem_url=None):
-    """``{"host", "aem_url", "aem_version", "model", "credential_type", "drift", "error", "changes"}`` for one author;
+    """``{"host", "aem_url", "aem_version", "model", "credential_type", "drift", "error", "changes", "queues"}`` for one
+    author (``queues``: the result's queue state when it carries one, else None);
     ``result`` None means the author has no result (unreachable, or the play stopped before the audit)."""
     result = result or {}
     error = None
@@ -31,7 +36,7 @@ def host_report(host, result, aem_url=None):
                 "after": d.get("after") or {}} for d in (result.get("drift") or [])] if not error else []
     return {"host": host, "aem_url": aem_url, "aem_version": result.get("aem_version"), "model": result.get("model"),
             "credential_type": result.get("credential_type"), "drift": bool(changes), "error": error,
-            "changes": changes}
+            "changes": changes, "queues": result.get("queues")}
 
 
 def fleet_report(reports):
@@ -87,15 +92,147 @@ def _write(path, text):
     return True
 
 
+# -- for people: one row per author, the problems first ------------------------------------------------------------
+
+FAILED, DRIFTING, IN_SYNC = "failed", "drifting", "in sync"
+_ORDER = {FAILED: 0, DRIFTING: 1, IN_SYNC: 2}
+
+
+def status(report):
+    return FAILED if report["error"] else DRIFTING if report["drift"] else IN_SYNC
+
+
+def redacted(value, key=None):
+    """``value`` with the value of every secret-looking key (_redact.is_secret_name) replaced, at any depth."""
+    if key is not None and is_secret_name(str(key)) and value not in (None, ""):
+        return REDACTED
+    if isinstance(value, dict):
+        return dict((k, redacted(v, k)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [redacted(v) for v in value]
+    return value
+
+
+def _show(value):
+    return "-" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def drift_lines(report):
+    """What drifts, one line per property: ``item: key: before -> after`` (secret-looking values redacted)."""
+    lines = []
+    for change in report["changes"]:
+        before, after = redacted(change["before"]), redacted(change["after"])
+        keys = sorted(set(before) | set(after))
+        if not keys:
+            lines.append(change["item"])
+        for key in keys:
+            lines.append("%s: %s: %s -> %s" % (change["item"], key, _show(before.get(key)), _show(after.get(key))))
+    return lines
+
+
+def queues_text(queues):
+    """The queue state as one line; "-" when the result carries none."""
+    if queues is None or queues == {} or queues == []:
+        return "-"
+    queues = redacted(queues)
+    if isinstance(queues, dict):
+        return ", ".join("%s: %s" % (name, _show(queues[name])) for name in sorted(queues))
+    if isinstance(queues, list):
+        return ", ".join(_show(q) for q in queues)
+    return _show(queues)
+
+
+def rows(fleet):
+    """One dict per author, failed first, then drifting, then in sync (by host name within each)."""
+    out = []
+    for host, report in fleet["results"].items():
+        out.append({"host": host, "status": status(report), "aem_version": _show(report.get("aem_version")),
+                    "model": _show(report.get("model")), "credential_type": _show(report.get("credential_type")),
+                    "drift": drift_lines(report), "error": report["error"],
+                    "queues": queues_text(report.get("queues"))})
+    return sorted(out, key=lambda r: (_ORDER[r["status"]], r["host"]))
+
+
+def _counts(fleet):
+    return "%d author(s): %d failed, %d drifting, %d in sync" % (
+        fleet["hosts"], len(fleet["failed"]), len(fleet["drifting"]), len(fleet["in_sync"]))
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem;color:#1d1d1f;background:#fff}
+h1{font-size:1.4rem;margin:0 0 .3rem}p.counts{margin:0 0 1rem;color:#444}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th,td{border:1px solid #d0d0d0;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f2f2f2}ul{margin:0;padding-left:1.1rem}code{font-size:.85rem;word-break:break-all}
+td.status{font-weight:600;white-space:nowrap}
+tr.failed td.status{background:#fde2e1;color:#8a1410}
+tr.drifting td.status{background:#fff1cc;color:#7a5200}
+tr.in-sync td.status{background:#e3f5e1;color:#1d5e1a}
+"""
+
+
+def html_report(fleet):
+    """A self-contained HTML page (inline CSS, no script, no external asset): the counts and one row per author;
+    every value is escaped."""
+    esc = html.escape
+    body = []
+    for row in rows(fleet):
+        if row["error"]:
+            what = "<code>%s</code>" % esc(row["error"])
+        elif row["drift"]:
+            what = "<ul>%s</ul>" % "".join("<li><code>%s</code></li>" % esc(line) for line in row["drift"])
+        else:
+            what = "-"
+        body.append(
+            '<tr class="%s" data-host="%s" data-status="%s"><td class="host">%s</td><td>%s</td><td>%s</td>'
+            '<td>%s</td><td class="status">%s</td><td class="what">%s</td><td class="queues">%s</td></tr>'
+            % (row["status"].replace(" ", "-"), esc(row["host"]), esc(row["status"]), esc(row["host"]),
+               esc(row["aem_version"]), esc(row["model"]), esc(row["credential_type"]), esc(row["status"]), what,
+               esc(row["queues"])))
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>Brand Portal audit</title><style>%s</style></head>\n<body>\n<h1>Brand Portal audit</h1>\n"
+            "<p class=\"counts\">%s</p>\n<table id=\"authors\"><thead><tr><th>Author</th><th>AEM version</th>"
+            "<th>Model</th><th>Credential type</th><th>Status</th><th>What drifts / why it failed</th>"
+            "<th>Queues</th></tr></thead>\n<tbody>\n%s\n</tbody></table>\n</body></html>\n"
+            % (_CSS.strip(), esc(_counts(fleet)), "\n".join(body)))
+
+
+def _md(text):
+    """A Markdown table cell: no line breaks, no column breaks, no HTML."""
+    text = html.escape(str(text), quote=False).replace("|", "\\|").replace("`", "\\`")
+    return " ".join(text.split())
+
+
+def markdown_summary(fleet):
+    """Markdown for a CI job summary: the counts and a table, one row per author, the problems first."""
+    icons = {FAILED: "**failed**", DRIFTING: "**drifting**", IN_SYNC: "in sync"}
+    lines = ["## Brand Portal audit", "", _md(_counts(fleet)), "",
+             "| Author | AEM version | Model | Credential type | Status | What drifts / why it failed | Queues |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for row in rows(fleet):
+        what = row["error"] if row["error"] else "; ".join(row["drift"]) or "-"
+        lines.append("| %s |" % " | ".join(_md(v) for v in (
+            row["host"], row["aem_version"], row["model"], row["credential_type"], icons[row["status"]], what,
+            row["queues"])))
+    return "\n".join(lines) + "\n"
+
+
+REPORT_FILES = ("fleet.json", "junit.xml", "report.html", "summary.md")
+
+
 def write_reports(dest, fleet):
-    """``<host>.json`` per host, ``fleet.json`` and ``junit.xml`` in ``dest``; the files that changed."""
+    """``<host>.json`` per host, ``fleet.json``, ``junit.xml``, ``report.html`` and ``summary.md`` in ``dest``; the
+    files that changed."""
     os.makedirs(dest, exist_ok=True)
     changed = []
     for host, report in fleet["results"].items():
         name = os.path.join(dest, "%s.json" % host)
         if _write(name, json.dumps(report, indent=2, sort_keys=True) + "\n"):
             changed.append(name)
-    for name, text in (("fleet.json", json.dumps(fleet, indent=2, sort_keys=True) + "\n"), ("junit.xml", junit(fleet))):
+    texts = (json.dumps(fleet, indent=2, sort_keys=True) + "\n", junit(fleet), html_report(fleet),
+             markdown_summary(fleet))
+    for name, text in zip(REPORT_FILES, texts):
         if _write(os.path.join(dest, name), text):
             changed.append(os.path.join(dest, name))
     return changed

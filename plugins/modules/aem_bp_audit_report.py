@@ -11,9 +11,16 @@ short_description: Write the Brand Portal audit's reports for the whole fleet in
 version_added: 0.3.0
 description:
   - Takes the M(aemtools.brand_portal.aem_brand_portal) result (O(aemtools.brand_portal.aem_brand_portal#module:state=gathered)) of every author and writes, in
-    O(dest), C(<host>.json) per author, C(fleet.json) (hosts, drifting, failed, in_sync, every report) and
+    O(dest), C(<host>.json) per author, C(fleet.json) (hosts, drifting, failed, in_sync, every report),
     C(junit.xml) (one test case per author - a failure lists what drifts, an error says why the author could not be
-    audited). Returns the fleet summary.
+    audited), C(report.html) and C(summary.md). Returns the fleet summary.
+  - C(report.html) is a self-contained page (inline CSS, no script, no external asset) and C(summary.md) the same
+    table in Markdown for CI job summaries - one row per author with AEM version, model, credential type, status
+    (failed, drifting or in sync), what drifts (item, property, before and after) or why the author could not be
+    audited, and the queue state when the audit result carries a C(queues) key (C(-) otherwise). Failed authors
+    come first, then drifting ones, then those in sync. The value of every secret-looking property (a name with
+    password, secret, private key, access or refresh token, credential) is shown as C(<redacted>); host names and
+    values are escaped.
   - Run it once (C(run_once)) after the audit task. As an action plugin it collects the results itself from the
     registered variable O(result_var) of every host of the play, in the controller's process, so a fleet of any size
     costs one task; an author with no result (unreachable, or failed before the audit) is reported as failed.
@@ -78,7 +85,8 @@ fleet:
   type: dict
   sample: {hosts: 3, drifting: [author2], failed: [], in_sync: [author1, author3]}
 written:
-  description: The report files whose content changed.
+  description: The report files whose content changed (among C(<host>.json), C(fleet.json), C(junit.xml),
+    C(report.html), C(summary.md) in O(dest)).
   returned: always
   type: list
   elements: str

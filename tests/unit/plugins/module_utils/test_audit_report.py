@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._audit_report import (
     NOT_AUDITED,
     fleet_report,
     host_report,
+    html_report,
     junit,
+    markdown_summary,
+    rows,
     write_reports,
 )
 from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.test_bp_converge import (
@@ -127,7 +132,8 @@ def test_write_reports_writes_each_file_once_and_then_only_what_changed(tmp_path
     summary = fleet()
     written = write_reports(dest, summary)
     names = sorted(os.path.basename(p) for p in written)
-    assert names == ["author1.json", "author2.json", "author3.json", "author4.json", "fleet.json", "junit.xml"]
+    assert names == ["author1.json", "author2.json", "author3.json", "author4.json", "fleet.json", "junit.xml",
+                     "report.html", "summary.md"]
     with open(os.path.join(dest, "author2.json")) as handle:
         assert json.load(handle) == summary["results"]["author2"]
     with open(os.path.join(dest, "fleet.json")) as handle:
@@ -139,5 +145,129 @@ def test_write_reports_writes_each_file_once_and_then_only_what_changed(tmp_path
     # one author back in sync: its report, the fleet and the JUnit file change; the others stay
     reports = dict(summary["results"], author2=host_report("author2", IN_SYNC, "https://author2:4502"))
     changed = sorted(os.path.basename(p) for p in write_reports(dest, fleet_report(reports)))
-    assert changed == ["author2.json", "fleet.json", "junit.xml"]
+    assert changed == ["author2.json", "fleet.json", "junit.xml", "report.html", "summary.md"]
     assert not [n for n in os.listdir(dest) if n.startswith(".audit-")]
+
+
+# -- for people: report.html and summary.md --------------------------------------------------------------------------
+
+class Table(HTMLParser):
+    """The report's rows as the browser would see them: attributes and the text of each cell, unescaped."""
+
+    def __init__(self):
+        HTMLParser.__init__(self)
+        self.rows, self.tags, self._cell = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "tr" and dict(attrs).get("data-host") is not None:
+            self.rows.append({"attrs": dict(attrs), "cells": []})
+        elif tag == "td" and self.rows:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self.rows[-1]["cells"].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parsed(page):
+    table = Table()
+    table.feed(page)
+    return table
+
+
+def test_rows_put_failed_first_then_drifting_then_in_sync():
+    summary = fleet_report({"a-in-sync": host_report("a-in-sync", IN_SYNC),
+                            "b-drifting": host_report("b-drifting", DRIFTING),
+                            "c-failed": host_report("c-failed", FAILED),
+                            "z-drifting": host_report("z-drifting", DRIFTING),
+                            "d-no-result": host_report("d-no-result", None)})
+    assert [(r["host"], r["status"]) for r in rows(summary)] == [
+        ("c-failed", "failed"), ("d-no-result", "failed"), ("b-drifting", "drifting"), ("z-drifting", "drifting"),
+        ("a-in-sync", "in sync")]
+    page = parsed(html_report(summary))
+    assert [r["attrs"]["data-host"] for r in page.rows] == ["c-failed", "d-no-result", "b-drifting", "z-drifting",
+                                                            "a-in-sync"]
+    md_hosts = [line.split("|")[1].strip() for line in markdown_summary(summary).splitlines()[6:]]
+    assert md_hosts == ["c-failed", "d-no-result", "b-drifting", "z-drifting", "a-in-sync"]
+
+
+def test_the_html_row_has_version_model_credential_status_drift_and_queues():
+    page = parsed(html_report(fleet()))
+    by_host = dict((r["attrs"]["data-host"], r) for r in page.rows)
+    row = by_host["author2"]
+    assert row["attrs"]["data-status"] == "drifting" and row["attrs"]["class"] == "drifting"
+    host, version, model, credential, state, what, queues = row["cells"]
+    assert (host, version, model, credential, state) == ("author2", "6.5.21.0", "ims", "oauth", "drifting")
+    assert "agent mp_replication_2: protocolHTTPConnectionClosed: false -> true" in what
+    assert queues == "-"
+    assert by_host["author1"]["cells"][4] == "in sync" and by_host["author1"]["cells"][5] == "-"
+    assert by_host["author3"]["cells"][4] == "failed" and by_host["author3"]["cells"][5] == FAILED["msg"]
+    assert by_host["author4"]["cells"][5] == NOT_AUDITED and by_host["author4"]["cells"][1] == "-"
+
+
+def test_the_queue_state_is_shown_when_the_result_carries_it():
+    queued = dict(IN_SYNC, queues={"publish_to_bp": {"blocked": False, "pending": 3}, "mp_replication": "idle"})
+    summary = fleet_report({"author1": host_report("author1", queued)})
+    assert summary["results"]["author1"]["queues"] == queued["queues"]
+    [row] = parsed(html_report(summary)).rows
+    assert row["cells"][6] == 'mp_replication: idle, publish_to_bp: {"blocked": false, "pending": 3}'
+    assert "mp_replication: idle" in markdown_summary(summary)
+
+
+def test_html_escapes_a_host_name_and_values_that_hold_markup():
+    evil = "<script>alert(1)</script>"
+    result = dict(DRIFTING, aem_version='6.5"><img src=x onerror=alert(2)>', drift=[
+        {"step": "agent", "item": evil, "before": {"title": "<b>old</b>"}, "after": {"title": evil}}])
+    summary = fleet_report({evil: host_report(evil, result), "a&b": host_report("a&b", dict(FAILED, msg=evil))})
+    page = html_report(summary)
+    # no markup of ours is opened by the data: the only tags are the page's own
+    table = parsed(page)
+    assert "script" not in table.tags and "img" not in table.tags and "b" not in table.tags
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    by_host = dict((r["attrs"]["data-host"], r) for r in table.rows)
+    assert set(by_host) == {evil, "a&b"}
+    assert by_host[evil]["cells"][0] == evil and by_host[evil]["cells"][1] == result["aem_version"]
+    assert by_host["a&b"]["cells"][5] == evil
+    summary_md = markdown_summary(summary)
+    assert "<script>" not in summary_md and "<img" not in summary_md and "&lt;script&gt;" in summary_md
+
+
+def test_markdown_cells_cannot_break_the_table():
+    result = dict(FAILED, msg="line one\nline | two `code`")
+    summary_md = markdown_summary(fleet_report({"a|b": host_report("a|b", result)}))
+    [row] = summary_md.splitlines()[6:]
+    # 7 cells: 8 unescaped pipes
+    assert len(re.findall(r"(?<!\\)\|", row)) == 8
+    assert "a\\|b" in row and "line one line \\| two \\`code\\`" in row and "**failed**" in row
+
+
+def test_secret_looking_values_are_never_shown():
+    result = dict(DRIFTING, drift=[
+        {"step": "agent", "item": "publish_to_bp", "before": {"transportPassword": "old-s3cret-value", "enabled": "true"},
+         "after": {"transportPassword": "new-s3cret-value", "enabled": "false"}},
+        {"step": "ims", "item": "config", "before": {"nested": {"clientSecret": "nested-s3cret"}},
+         "after": {"nested": {"clientSecret": "other-s3cret"}, "privateKey": "-----BEGIN PRIVATE KEY-----abc"}}],
+        queues={"publish_to_bp": {"accessToken": "queue-s3cret", "pending": 1}})
+    summary = fleet_report({"author1": host_report("author1", result)})
+    page, summary_md = html_report(summary), markdown_summary(summary)
+    for text in (page, summary_md):
+        assert "s3cret" not in text and "BEGIN PRIVATE KEY" not in text
+        assert "publish_to_bp: transportPassword: &lt;redacted&gt; -&gt; &lt;redacted&gt;" in text
+        assert "publish_to_bp: enabled: true -&gt; false" in text
+        assert "config: privateKey: - -&gt; &lt;redacted&gt;" in text
+    [row] = parsed(page).rows
+    assert 'config: nested: {"clientSecret": "<redacted>"} -> {"clientSecret": "<redacted>"}' in row["cells"][5]
+    assert row["cells"][6] == 'publish_to_bp: {"accessToken": "<redacted>", "pending": 1}'
+
+
+def test_the_html_page_is_self_contained():
+    page = html_report(fleet())
+    table = parsed(page)
+    assert "style" in table.tags and "script" not in table.tags and "link" not in table.tags
+    assert not re.search(r"(?i)(src|href)\s*=|url\(|@import", page)

@@ -36,7 +36,8 @@ def test_drift_fails_the_task_only_with_fail_on_drift_and_the_reports_are_writte
     result = report(params(dest, fail_on_drift), {"a1": IN_SYNC, "a2": DRIFTING},
                     {"a1": "https://a1:4502", "a2": "https://a2:4502"})
     assert result["changed"] is False
-    assert sorted(os.path.basename(p) for p in result["written"]) == ["a1.json", "a2.json", "fleet.json", "junit.xml"]
+    assert sorted(os.path.basename(p) for p in result["written"]) == [
+        "a1.json", "a2.json", "fleet.json", "junit.xml", "report.html", "summary.md"]
     assert result["fleet"] == {"hosts": 2, "drifting": ["a2"], "failed": [], "unreachable": [], "in_sync": ["a1"]}
     assert fleet_json(dest)["results"]["a2"]["aem_url"] == "https://a2:4502"
     if fail_on_drift:
