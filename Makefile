@@ -2,7 +2,8 @@
 #
 #   make demo   run playbooks/demo.yml against the bundled mock AEM server
 #   make test   every check: sanity + units (Python 3.11/ansible-core 2.19 and Python 3.12/2.21),
-#               mock tests, integration, ansible-lint, docs lint, changelog lint, build + ansible-doc
+#               mock tests, integration, ansible-lint, docs lint, docs site (+ headless chromium), changelog
+#               lint, build + ansible-doc
 #
 # Both create their own virtual environments (.venv: Python 3.11, .venv312: Python 3.12) and install
 # what they need; nothing else is assumed. `make help` lists every target.
@@ -35,7 +36,7 @@ ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_
 
 .PHONY: help venv venv311 venv312 tree \
         sanity sanity-3.11 sanity-3.12 units units-3.11 units-3.12 mock-tests integration \
-        lint docs-lint changelog-lint build test demo bench molecule molecule-container clean
+        lint docs-lint docs changelog-lint build test demo bench molecule molecule-container clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -47,11 +48,11 @@ venv: venv311 venv312 ## create .venv (Python 3.11, ansible-core 2.19) and .venv
 venv311: $(VENV311)/.installed
 venv312: $(VENV312)/.installed
 
-$(VENV311)/.installed: requirements.txt requirements-test.txt $(CI_DIR)/constraints-py311.txt $(SCRIPTS)/make-venv.sh
+$(VENV311)/.installed: requirements.txt requirements-test.txt requirements-docs.txt $(CI_DIR)/constraints-py311.txt $(SCRIPTS)/make-venv.sh
 	$(SCRIPTS)/make-venv.sh 3.11 $(VENV311) $(CI_DIR)/constraints-py311.txt
 	touch $@
 
-$(VENV312)/.installed: requirements.txt requirements-test.txt $(CI_DIR)/constraints-py312.txt $(SCRIPTS)/make-venv.sh
+$(VENV312)/.installed: requirements.txt requirements-test.txt requirements-docs.txt $(CI_DIR)/constraints-py312.txt $(SCRIPTS)/make-venv.sh
 	$(SCRIPTS)/make-venv.sh 3.12 $(VENV312) $(CI_DIR)/constraints-py312.txt
 	touch $@
 
@@ -100,6 +101,17 @@ lint: $(VENV311)/.installed tree ## ansible-lint, production profile, offline
 docs-lint: $(VENV311)/.installed tree ## antsibull-docs lint-collection-docs --plugin-docs
 	cd $(TREE) && $(call ANSIBLE_ENV,$(VENV311)) antsibull-docs lint-collection-docs --plugin-docs .
 
+# The docs site, offline (.ci/scripts/docs.sh): every module, role and the user guide, Sphinx warnings as errors;
+# then tests/browser looks at it as a reader would (every internal link leads somewhere, so the :ansplugin:,
+# :ansopt: and :ansretval: references resolved) and, in headless chromium (Debian's package), renders a module
+# page, the user guide and the audit's report.html (screenshots in build/docs/screenshots). Without chromium the
+# browser tests fail on CI (CI=true: .ci/run installs it) and are skipped elsewhere, saying how to install it.
+DOCS_DIR := $(BUILD_DIR)/docs
+docs: $(VENV311)/.installed tree ## build the docs site to build/docs/html and check it (links, headless chromium)
+	$(call ANSIBLE_ENV,$(VENV311)) $(SCRIPTS)/docs.sh $(VENV311) $(DOCS_DIR)
+	PYTHONPATH="$(COLL_ROOT)" DOCS_HTML="$(CURDIR)/$(DOCS_DIR)/html" SCREENSHOTS="$(CURDIR)/$(DOCS_DIR)/screenshots" \
+	    $(VENV311)/bin/python -m pytest -p no:cacheprovider -p no:pytest-ansible -q tests/browser
+
 changelog-lint: $(VENV311)/.installed ## antsibull-changelog lint
 	$(VENV311)/bin/antsibull-changelog lint
 
@@ -123,7 +135,7 @@ molecule-container: $(VENV311)/.installed tree ## Molecule scenarios, the mock A
 
 # ---------------------------------------------------------------------------------------------
 
-TEST_STAGES ?= changelog-lint lint docs-lint build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration molecule molecule-container
+TEST_STAGES ?= changelog-lint lint docs-lint docs build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration molecule molecule-container
 
 test: ## run every check (all stages, then a summary; fails if any failed)
 	$(MAKE) -j2 venv311 venv312    # the two venvs install side by side

@@ -163,7 +163,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:1.5rem;col
 h1{font-size:1.4rem;margin:0 0 .3rem}p.counts{margin:0 0 1rem;color:#444}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #d0d0d0;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#f2f2f2}ul{margin:0;padding-left:1.1rem}code{font-size:.85rem;word-break:break-all}
+th{background:#f2f2f2}ul{margin:0;padding-left:1.1rem}code{font-size:.85rem;overflow-wrap:anywhere}
 td.status{font-weight:600;white-space:nowrap}
 tr.failed td.status{background:#fde2e1;color:#8a1410}
 tr.drifting td.status{background:#fff1cc;color:#7a5200}
