@@ -136,7 +136,10 @@ def queues_text(queues):
         return "-"
     queues = redacted(queues)
     if isinstance(queues, dict):
-        return ", ".join("%s: %s" % (name, _show(queues[name])) for name in sorted(queues))
+        # aem_brand_portal (queues=true) gives each agent's queue with a one-line summary
+        return ", ".join("%s: %s" % (name, queues[name]["summary"] if isinstance(queues[name], dict)
+                                     and "summary" in queues[name] else _show(queues[name]))
+                         for name in sorted(queues))
     if isinstance(queues, list):
         return ", ".join(_show(q) for q in queues)
     return _show(queues)

@@ -67,6 +67,8 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication
     AgentSpec,
     ensure_agent_present,
     list_agents,
+    describe_queue,
+    read_queue,
     run_test_connection,
     truthy,
     uri_prefix,
@@ -99,6 +101,7 @@ def argument_spec():
         cloudservice_title=dict(type="str", default="Brand Portal"),
         close_connection=dict(type="bool", default=True),
         test_connection=dict(type="str", choices=list(TEST_CONNECTION_CHOICES), default="on_change"),
+        queues=dict(type="bool", default=False),
         validate_credentials=dict(type="bool", default=True),
         ims_url=dict(type="str", default=DEFAULT_IMS_URL),
         ims_retries=dict(type="int", default=3),
@@ -234,6 +237,8 @@ class Run(object):
         if complete:
             self.agents()
             self.test_connection()
+            if params["queues"]:
+                self.queues()
         return self.finish(complete)
 
     def finish(self, complete):
@@ -447,6 +452,15 @@ class Run(object):
                                           self.dry)
             self.step("agent", agent.name, self.status(result["changed"]), result["diff"]["before"],
                       result["diff"]["after"])
+
+    def queues(self):
+        """Each agent's replication queue (one GET per agent): what is waiting, and whether it is blocked."""
+        found = {}
+        for agent in list_agents(self.client, "author"):
+            if agent.name in (self.result.get("agents") or []):
+                queue = read_queue(self.client, agent)
+                found[agent.name] = dict(queue, summary=describe_queue(queue))
+        self.result["queues"] = found
 
     def test_connection(self):
         policy = self.params["test_connection"]

@@ -145,6 +145,12 @@ options:
     type: str
     choices: [always, on_change, never]
     default: on_change
+  queues:
+    description:
+      - Also read the replication queue of each of the tenant's agents (one GET per agent) and return them in
+        RV(queues) - how many items wait, whether the queue is blocked. The audit's report shows them.
+    type: bool
+    default: false
   validate_credentials:
     description: Ask Adobe IMS for a token with the credential before it is written into AEM.
     type: bool
@@ -282,6 +288,13 @@ test_connection:
   description: C(ran) and, for each agent, C(name), C(success), C(reason) and C(log).
   returned: when the run reached Test Connection outside check mode
   type: dict
+queues:
+  description:
+    - With O(queues=true), the queue of each of the tenant's agents by name - C(item_count), C(blocked), C(paused),
+      C(idle), C(first_items) and a one-line C(summary).
+  returned: when O(queues=true) and the agents were read
+  type: dict
+  sample: {mp_replication: {item_count: 0, blocked: false, paused: false, idle: true, summary: "0 items"}}
 written:
   description: Every write AEM accepted in this task (C(METHOD path)), in order; also returned when the task failed.
   returned: always

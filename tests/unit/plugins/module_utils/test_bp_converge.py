@@ -64,6 +64,8 @@ class FakeAuthor(FakeAem):
         self.test_succeeds = test_succeeds
         #: Check Health answers to give before the usual {"ok": true}
         self.health_answers = []
+        #: paths waiting in an agent's replication queue, by agent name
+        self.queued = {}
         self.log = []
         self.nodes = {}
         self.put(AGENTS, {"jcr:primaryType": "cq:Page"})
@@ -113,6 +115,11 @@ class FakeAuthor(FakeAem):
         return super(FakeAuthor, self).request(method, url, params=params, data=data, files=files, **kwargs)
 
     def route(self, method, path, query, form, files):
+        if method == "GET" and path.endswith("/jcr:content.queue.json"):
+            # §5.4: the queue of one agent; self.queued holds the waiting paths by agent name
+            items = [{"path": p, "type": "ACTIVATE", "time": 1} for p in self.queued.get(query.get("agent"), [])]
+            return FakeResponse(200, {"metaData": {"queueStatus": {"isBlocked": bool(items), "isPaused": False}},
+                                      "queue": items})
         if method == "GET" and path.endswith("/imsconfigurations/health") and self.health_answers:
             return FakeResponse(200, self.health_answers.pop(0))
         if path.startswith(("/system/console/configMgr", "/libs/", "/bin/querybuilder", "/home/")) \
@@ -353,6 +360,27 @@ def test_gathered_on_a_configured_author_is_in_sync():
     result = run(aem, ims=no_ims, state="gathered")[0]
     assert result["in_sync"] is True and result["drift"] == [] and not result["changed"]
     assert aem.writes == 0
+
+
+def test_gathered_with_queues_reads_each_agents_queue_once_and_writes_nothing():
+    aem = configured_author()
+    aem.queued["mp_replication_2"] = ["/content/dam/a.jpg", "/content/dam/b.jpg"]
+    result = run(aem, ims=no_ims, state="gathered", queues=True)[0]
+    queues = result["queues"]
+    assert sorted(queues) == ["mp_replication", "mp_replication_1", "mp_replication_2", "mp_replication_3"]
+    assert queues["mp_replication_2"]["item_count"] == 2 and queues["mp_replication_2"]["blocked"] is True
+    assert queues["mp_replication_2"]["summary"] == "2 items (/content/dam/a.jpg, /content/dam/b.jpg), blocked"
+    assert queues["mp_replication"]["idle"] is True and queues["mp_replication"]["summary"] == "0 items"
+    queue_reads = [path for path, _params in aem.gets() if path.endswith(".queue.json")]
+    assert len(queue_reads) == 4 and len(aem.gets()) == 6 + 4 and aem.writes == 0
+    # a queue says nothing about drift: the author is still in sync
+    assert result["in_sync"] is True
+
+
+def test_without_queues_no_queue_is_read():
+    aem = configured_author()
+    result = run(aem, ims=no_ims, state="gathered")[0]
+    assert "queues" not in result and not [p for p, _q in aem.gets() if p.endswith(".queue.json")]
 
 
 # -- check mode ----------------------------------------------------------------------------------------------------
