@@ -26,6 +26,8 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config 
     NAME_ON_CREATE,
     P_NAME,
     P_TITLE,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._osgi import (
     list_factory_instances,
     read_config,
 )

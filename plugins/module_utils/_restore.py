@@ -45,12 +45,14 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
     C_SECRET,
-    PASSWORD_MASK,
-    create_factory_config,
-    delete_config,
     find_configuration,
     normalise,
     redact_properties,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._osgi import (
+    PASSWORD_MASK,
+    create_factory_config,
+    delete_config,
     update_config,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import looks_encrypted

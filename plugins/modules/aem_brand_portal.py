@@ -181,25 +181,16 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Brand Portal on every author (AEM 6.5.21, OAuth Server-to-Server)
-  hosts: aem_authors
-  connection: local
-  gather_facts: false
-  module_defaults:
-    group/aemtools.brand_portal.aem:
-      url: "{{ aem_url }}"
-      username: "{{ aem_username }}"
-      password: "{{ aem_password }}"
-    group/aemtools.brand_portal.ims:
-      ims_url: https://ims-na1.adobelogin.com
-  tasks:
-    - name: Configure Brand Portal
-      aemtools.brand_portal.aem_brand_portal:
-        tenant_url: https://acme.brand-portal.adobe.com
-        client_id: "{{ bp_client_id }}"
-        client_secret: "{{ bp_client_secret }}"
-        org_id: 12345678ABCDEF0123456789@AdobeOrg
-        scopes: [openid, AdobeID, read_organizations]
+# The connection is set once for the play (module_defaults of group/aemtools.brand_portal.aem, and of
+# group/aemtools.brand_portal.ims for the credential check), as playbooks/configure.yml does.
+- name: Configure Brand Portal (AEM 6.5.21, OAuth Server-to-Server)
+  aemtools.brand_portal.aem_brand_portal:
+    tenant_url: https://acme.brand-portal.adobe.com
+    client_id: "{{ bp_client_id }}"
+    client_secret: "{{ bp_client_secret }}"
+    org_id: 12345678ABCDEF0123456789@AdobeOrg
+    scopes: [openid, AdobeID, read_organizations]
+  register: bp
 
 - name: Audit - does the author match? (writes nothing)
   aemtools.brand_portal.aem_brand_portal:
@@ -209,12 +200,25 @@ EXAMPLES = r"""
     client_secret: "{{ bp_client_secret }}"
     org_id: 12345678ABCDEF0123456789@AdobeOrg
     scopes: [openid, AdobeID, read_organizations]
-  register: bp
+    queues: true
+  register: bp_audit
 
 - name: Show what drifts
   ansible.builtin.debug:
-    var: bp.drift
-  when: not bp.in_sync
+    var: bp_audit.drift
+  when: not bp_audit.in_sync
+
+- name: JWT with the key pair AEM generates (AEM 6.3 to 6.5.20) - the first run creates it and writes its certificate
+  aemtools.brand_portal.aem_brand_portal:
+    tenant_url: https://acme.brand-portal.adobe.com
+    credential_type: jwt
+    certificate_path: "{{ playbook_dir }}/certificates/{{ inventory_hostname }}.crt"
+  register: bp_first
+
+- name: Say what is missing until the certificate is registered and the credential is set
+  ansible.builtin.debug:
+    msg: "Upload {{ bp_first.certificate_path }}, then set {{ bp_first.missing_credentials | join(', ') }}"
+  when: not bp_first.complete
 """
 
 RETURN = r"""

@@ -18,8 +18,8 @@ LAYERS = [
     {"_errors", "_redact", "_audit_report"},
     # 1: the HTTP transport
     {"_http"},
-    # 2: the two clients, version facts, keystores and Sling - each on its own (see FORBIDDEN)
-    {"_aem_client", "_ims", "_profiles", "_keystore", "_sling"},
+    # 2: the two clients, version facts, keystores, Sling and configMgr - each on its own (see FORBIDDEN)
+    {"_aem_client", "_ims", "_profiles", "_keystore", "_sling", "_osgi"},
     # 3: JCR nodes, replication agents, OSGi / Adobe IMS configurations
     {"_jcr_node", "_replication", "_ims_config"},
     # 4: Brand Portal rules
@@ -31,7 +31,7 @@ LAYERS = [
 ]
 # siblings that must not know each other
 FORBIDDEN = {("_ims", "_aem_client"), ("_aem_client", "_ims"), ("_keystore", "_ims"), ("_keystore", "_aem_client"),
-             ("_sling", "_aem_client"), ("_profiles", "_aem_client")}
+             ("_sling", "_aem_client"), ("_profiles", "_aem_client"), ("_osgi", "_aem_client"), ("_osgi", "_ims")}
 LAYER = dict((name, n) for n, names in enumerate(LAYERS) for name in names)
 PREFIX = "ansible_collections.aemtools.brand_portal.plugins.module_utils."
 

@@ -26,10 +26,12 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
     C_TYPE,
     P_NAME,
-    TEMP_PID,
     check_health,
-    create_factory_config,
     ensure_present,
+)
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._osgi import (
+    TEMP_PID,
+    create_factory_config,
 )
 from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.fake_session import (
     FakeResponse,
