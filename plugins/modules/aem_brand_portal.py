@@ -288,6 +288,10 @@ certificate:
   description: The public certificate (PEM) of the JWT credential's key pair.
   returned: JWT, when AEM holds the key pair
   type: str
+certificate_path:
+  description: The file the public certificate was written to (or would be, in check mode).
+  returned: JWT with O(certificate_path), when AEM holds the key pair
+  type: str
 test_connection:
   description: C(ran) and, for each agent, C(name), C(success), C(reason) and C(log).
   returned: when the run reached Test Connection outside check mode
