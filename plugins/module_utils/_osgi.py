@@ -231,5 +231,3 @@ def find_factory_instance(client, factory_pid, key, value):
 def delete_config(client, pid):
     client.post(config_path(pid), "delete OSGi configuration %s" % pid, data=[("apply", "1"), ("delete", "1")],
                 expected=(200,), idempotent=True)
-
-
