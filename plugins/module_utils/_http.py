@@ -39,7 +39,7 @@ except ImportError:  # pragma: no cover - exercised through missing_required_lib
     requests = None
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-COLLECTION_VERSION = "0.1.0"
+COLLECTION_VERSION = "0.3.0"  # galaxy.yml's version (a unit test keeps them equal)
 USER_AGENT = "aemtools.brand_portal/%s (Ansible collection)" % COLLECTION_VERSION
 
 # Gateways and a starting server answer these while the request was not processed: safe to retry.

@@ -4,6 +4,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 import requests
 
@@ -26,12 +29,19 @@ from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.f
 PASSWORD = "s3cr3t-Passw0rd"
 
 
+def galaxy_version():
+    """The collection's version in galaxy.yml (the User-Agent names it)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "galaxy.yml")
+    with open(path, encoding="utf-8") as handle:
+        return re.search(r"(?m)^version:\s*(\S+)", handle.read()).group(1)
+
+
 def test_session_carries_basic_auth_user_agent_and_tls_verification():
     client, session, _unused, _unused = make_client([FakeResponse(200, {})])
     client.get("/content.json", "read")
     assert session.auth == ("deployer", PASSWORD)
     assert session.headers["User-Agent"] == USER_AGENT
-    assert "aemtools.brand_portal/0.1.0" in USER_AGENT
+    assert "aemtools.brand_portal/%s" % galaxy_version() in USER_AGENT
     assert session.verify is True
     assert session.calls[0]["url"] == "http://aem.example:4502/content.json"
     assert session.calls[0]["allow_redirects"] is False
