@@ -36,7 +36,7 @@ ANSIBLE_ENV = PATH="$(CURDIR)/$(1)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(COLL_
 
 .PHONY: help venv venv311 venv312 tree \
         sanity sanity-3.11 sanity-3.12 units units-3.11 units-3.12 mock-tests integration \
-        lint docs-lint docs changelog-lint build test demo bench molecule molecule-container clean
+        lint docs-lint docs changelog-lint build test demo bench molecule molecule-container ee ee-image clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -133,9 +133,26 @@ molecule-container: $(VENV311)/.installed tree ## Molecule scenarios, the mock A
 	$(call ANSIBLE_ENV,$(VENV311)) REQUIRE_CONTAINERS=$(REQUIRE_CONTAINERS) \
 	    $(SCRIPTS)/molecule.sh container $(MOLECULE_SCENARIOS)
 
+# The execution environment for AWX / Automation Platform (execution-environment.yml, .ci/scripts/ee.sh): ansible-builder
+# and podman (or docker), no registry: the base image is made from Debian's packages (the mock's debootstrap image
+# + extensions/ee/Containerfile.base). With a registry: make ee EE_BASE_IMAGE=registry.example/ee-minimal:latest
+# (EE_PKGMGR, EE_PYCMD: its package manager and Python, default /usr/bin/microdnf and /usr/bin/python3). `make ee` (a make test stage) builds it, then runs ansible-doc and the README demo
+# inside it against the mock; `make ee-image` only builds. Without a container engine both say so and skip, unless
+# REQUIRE_CONTAINERS=1 (CI sets it): then they fail.
+ee_base_image ?=
+EE_BASE_IMAGE ?= $(ee_base_image)
+EE_IMAGE ?= localhost/aemtools-brand_portal-ee:latest
+EE_ENV = EE_IMAGE="$(EE_IMAGE)" EE_BASE_IMAGE="$(EE_BASE_IMAGE)" EE_PKGMGR="$(EE_PKGMGR)" EE_PYCMD="$(EE_PYCMD)" \
+         REQUIRE_CONTAINERS=$(REQUIRE_CONTAINERS)
+ee: $(VENV311)/.installed ## build the execution environment (ansible-builder, podman, no registry), test it inside
+	$(EE_ENV) $(SCRIPTS)/ee.sh $(VENV311) test
+
+ee-image: $(VENV311)/.installed ## build the execution environment image only
+	$(EE_ENV) $(SCRIPTS)/ee.sh $(VENV311) build
+
 # ---------------------------------------------------------------------------------------------
 
-TEST_STAGES ?= changelog-lint lint docs-lint docs build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration molecule molecule-container
+TEST_STAGES ?= changelog-lint lint docs-lint docs build mock-tests sanity-3.11 units-3.11 sanity-3.12 units-3.12 integration molecule molecule-container ee
 
 test: ## run every check (all stages, then a summary; fails if any failed)
 	$(MAKE) -j2 venv311 venv312    # the two venvs install side by side
