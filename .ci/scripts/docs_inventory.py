@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the Sphinx inventory (objects.inv) of the few ansible-core documentation labels that antsibull-docs'
 generated pages refer to, so that the docs build resolves them offline: intersphinx would download the whole
 inventory from docs.ansible.com. The links in the HTML still point to docs.ansible.com.
