@@ -38,14 +38,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node im
     redact_node,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import (
-    create_keystore,
+    apply_brought_key_pair,
     describe_certificate,
-    describe_entry,
     find_user,
-    read_keystore,
-    remove_alias,
-    same_certificate,
-    upload_key_pair,
+    plan_brought_key_pair,
+    verify_key_pair,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import (
@@ -171,6 +168,7 @@ def ensure_mac_key_pair(client, tenant_url, key, cert, check_mode, keystore_pass
     """6.3/6.4 bring-your-own key pair: the MAC user's keystore holds the integration's key pair
     (aem-http-api.md 6.4), so one certificate registered in the console can serve a whole fleet.
 
+    The keystore routine is the one every brought key pair goes through (``_keystore``).
     Returns ``(changed, before, after)`` descriptions of the key pair (never the key).
     """
     alias = fact("mac_key_alias")
@@ -182,23 +180,13 @@ def ensure_mac_key_pair(client, tenant_url, key, cert, check_mode, keystore_pass
             # AEM creates the MAC user when the cloud service is saved, which check mode did not do.
             return True, None, after
         raise
-    store = read_keystore(client, user)
-    entry = (store or {}).get(alias)
-    if entry is not None and same_certificate(entry, cert):
-        return False, describe_entry(alias, entry), after
-    before = describe_entry(alias, entry) if entry is not None else None
+    plan = plan_brought_key_pair(client, user, alias, cert)
+    if not plan.changed:
+        return False, plan.before, after
     if not check_mode:
-        if store is None:
-            create_keystore(client, user, keystore_password)
-        elif entry is not None:
-            remove_alias(client, user, alias)
-        upload_key_pair(client, user, alias, key, cert)
-        stored = (read_keystore(client, user) or {}).get(alias)
-        if stored is None or not same_certificate(stored, cert):
-            raise AemUnexpectedResponseError("AEM accepted the key pair but the MAC user's keystore does not hold it "
-                                             "when read back", method="GET", path=user + ".ks.json",
-                                             attempted="verify the key pair of %s" % user)
-    return True, before, after
+        apply_brought_key_pair(client, plan, key, cert, keystore_password)
+        verify_key_pair(client, plan, cert, user)
+    return True, plan.before, after
 
 
 def detect_profile(client):

@@ -15,7 +15,11 @@ from __future__ import annotations
 import traceback
 from datetime import datetime, timezone
 
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemInputError, AemNotFoundError
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
+    AemInputError,
+    AemNotFoundError,
+    AemUnexpectedResponseError,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
@@ -120,6 +124,54 @@ def upload_key_pair(client, user_path, alias, key, cert):
              "pk": ("private_key.der", pk, "application/octet-stream")}
     client.post(user_path + ".ks.html", "add key %s to the keystore of %s" % (alias, user_path),
                 data={"alias": alias}, files=files, idempotent=True)
+
+
+class KeyPairPlan(object):
+    """What a user's keystore needs to hold ``alias``: ``action`` none | generate | upload | replace."""
+
+    def __init__(self, alias, action="none", create_store=False, before=None, after=None, user_path=None):
+        self.alias = alias
+        self.action = action
+        self.create_store = create_store
+        self.before = before
+        self.after = after
+        self.user_path = user_path
+
+    @property
+    def changed(self):
+        return self.action != "none"
+
+
+def plan_brought_key_pair(client, user_path, alias, cert):
+    """The plan that makes the keystore of ``user_path`` hold ``cert`` (and its key) under ``alias``: the one
+    routine for every brought key pair (the 6.5 IMS configuration service's, the 6.3/6.4 MAC user's)."""
+    store = read_keystore(client, user_path)
+    entry = (store or {}).get(alias)
+    before = describe_entry(alias, entry) if entry is not None else None
+    if entry is not None and same_certificate(entry, cert):
+        return KeyPairPlan(alias, "none", before=before, after=before, user_path=user_path)
+    return KeyPairPlan(alias, "replace" if entry is not None else "upload", create_store=store is None, before=before,
+                       after=describe_certificate(alias, cert), user_path=user_path)
+
+
+def apply_brought_key_pair(client, plan, key, cert, keystore_password):
+    """Carry out an upload or replace plan: create the keystore when there is none, else remove the old entry."""
+    if plan.action not in ("upload", "replace"):
+        return
+    if plan.create_store:
+        create_keystore(client, plan.user_path, keystore_password)
+    elif plan.action == "replace":
+        remove_alias(client, plan.user_path, plan.alias)
+    upload_key_pair(client, plan.user_path, plan.alias, key, cert)
+
+
+def verify_key_pair(client, plan, cert, owner):
+    """Read the keystore back: it must hold ``plan.alias`` (and ``cert``, when given)."""
+    entry = (read_keystore(client, plan.user_path) or {}).get(plan.alias)
+    if entry is None or (cert is not None and not same_certificate(entry, cert)):
+        raise AemUnexpectedResponseError("AEM accepted the key pair but the keystore of %s does not hold it under alias "
+                                         "%s when read back" % (owner, plan.alias), method="GET",
+                                         path=plan.user_path + ".ks.json", attempted="verify the key pair of %s" % owner)
 
 
 def _iso_date(text):
