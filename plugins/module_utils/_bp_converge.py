@@ -58,7 +58,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import (
     ensure_present as ensure_ims_config,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import certificate_pem, load_private_key
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import (
+    certificate_pem,
+    load_key_pair,
+    load_private_key,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import PreflightError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import run as preflight
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
@@ -70,6 +74,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication
     describe_queue,
     read_queue,
     run_test_connection,
+    select_agents,
     truthy,
     uri_prefix,
 )
@@ -192,6 +197,8 @@ class Run(object):
         # one diff per step that changes: Ansible shows a list of diffs one after the other, each with its header
         self.diffs = []
         self.result = {}
+        #: the tenant's agents as read by agents()
+        self.tenant_agents = []
 
     # -- steps --------------------------------------------------------------------------------------
 
@@ -395,10 +402,7 @@ class Run(object):
             creds.update(api_key=params["client_id"], technical_account_id=params["technical_account_id"],
                          org_id=params["org_id"], client_secret=params["client_secret"])
         plan, node = ensure_classic(self.client, path, params["cloudservice_title"], params["tenant_url"], creds, True)
-        key_pair = None
-        if params["private_key"]:
-            from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import load_key_pair
-            key_pair = load_key_pair(params["private_key"], params["certificate"])
+        key_pair = load_key_pair(params["private_key"], params["certificate"]) if params["private_key"] else None
         checked = self.validate_with_ims() if plan["changed"] and not missing else None
         if not self.dry and plan["changed"]:
             plan, node = ensure_classic(self.client, path, params["cloudservice_title"], params["tenant_url"], creds,
@@ -427,7 +431,9 @@ class Run(object):
 
     def agents(self):
         prefix = uri_prefix(self.params["tenant_url"].rstrip("/"))
-        agents = [a for a in list_agents(self.client, "author") if (a.transport_uri or "").startswith(prefix)]
+        agents = select_agents(list_agents(self.client, "author"), transport_uri_prefix=prefix)[0]
+        # Test Connection and the queues need only each agent's path: they reuse this one read
+        self.tenant_agents = agents
         self.result["agents"] = [a.name for a in agents]
         if not agents:
             created_by_save = self.dry and any(s["step"] == "cloudservice" and s["status"] == "would change"
@@ -456,15 +462,13 @@ class Run(object):
     def queues(self):
         """Each agent's replication queue (one GET per agent): what is waiting, and whether it is blocked."""
         found = {}
-        for agent in list_agents(self.client, "author"):
-            if agent.name in (self.result.get("agents") or []):
-                queue = read_queue(self.client, agent)
-                found[agent.name] = dict(queue, summary=describe_queue(queue))
+        for agent in self.tenant_agents:
+            queue = read_queue(self.client, agent)
+            found[agent.name] = dict(queue, summary=describe_queue(queue))
         self.result["queues"] = found
 
     def test_connection(self):
         policy = self.params["test_connection"]
-        names = self.result.get("agents") or []
         if self.dry:
             return
         wrote = bool(self.client.writes)
@@ -473,9 +477,8 @@ class Run(object):
             self.step("test_connection", "", "skipped",
                       detail="test_connection=%s%s" % (policy, ": nothing was written" if policy == "on_change" else ""))
             return
-        agents = [a for a in list_agents(self.client, "author") if a.name in names]
         outcomes = []
-        for agent in agents:
+        for agent in self.tenant_agents:
             outcome = run_test_connection(self.client, agent)
             outcomes.append(dict(outcome, name=agent.name))
         self.result["test_connection"] = {"ran": True, "agents": outcomes}
