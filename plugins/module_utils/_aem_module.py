@@ -17,11 +17,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client 
     aem_argument_spec,
     validate_connection_params,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
-    AemError,
-    AemInputError,
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import (
+    failure,
+    unverified_warning,
+    written_statement,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import written_statement
 
 __all__ = ["aem_argument_spec", "new_client", "fail_from", "remember_client", "warn_if_unverified",
            "written_statement"]
@@ -53,23 +53,12 @@ def remember_client(module, client):
 def fail_from(module, error, **extra):
     """``fail_json`` with the error's redacted, structured details.  A failed request (or any failure after a
     write) also says what this task had already written (``written``), so that a half-done change is visible."""
-    kwargs = error.fail_kwargs() if isinstance(error, AemError) else {"msg": str(error)}
-    writes = [w for client in getattr(module, "aemtools_clients", []) for w in client.writes]
-    if writes or (isinstance(error, AemError) and error.method and not isinstance(error, AemInputError)):
-        kwargs["msg"] = "%s %s" % (kwargs["msg"].rstrip(), written_statement(writes, error))
-        kwargs["written"] = writes
+    kwargs = failure(error, [w for client in getattr(module, "aemtools_clients", []) for w in client.writes])
     kwargs.update(extra)
     module.fail_json(**kwargs)
 
 
 def warn_if_unverified(module, service):
     """One warning for validate_certs=false, instead of urllib3's warning on every request."""
-    if module.params["validate_certs"]:
-        return
-    module.warn("validate_certs=false: the %s server certificate is not verified; use ca_path instead outside "
-                "throw-away test instances" % service)
-    try:
-        import urllib3
-        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-    except Exception:  # pragma: no cover - urllib3 always comes with requests
-        pass
+    if not module.params["validate_certs"]:
+        module.warn(unverified_warning(service))

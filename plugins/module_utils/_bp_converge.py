@@ -42,7 +42,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemInputError,
     AemUnexpectedResponseError,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import written_statement
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import (
+    failure,
+    unverified_warning,
+    written_statement,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims import (
     DEFAULT_IMS_URL,
     ImsClient,
@@ -525,26 +529,19 @@ def execute(params, host, ims_factory=None):
     if problem:
         return {"failed": True, "changed": False, "msg": problem}
     if not params["validate_certs"]:
-        host.warn("validate_certs=false: the AEM server certificate is not verified; use ca_path instead outside "
-                  "throw-away test instances")
-        try:
-            import urllib3
-            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-        except Exception:  # pragma: no cover - urllib3 always comes with requests
-            pass
+        host.warn(unverified_warning("AEM"))
     client = AemClient(params["url"], params["username"], params["password"], validate_certs=params["validate_certs"],
                        ca_path=params["ca_path"], timeout=params["timeout"], retries=params["retries"], warn=host.warn)
     try:
         return scrub(converge(client, params, host, ims_factory), client.redactor)
     except AemError as error:
-        failure = error.fail_kwargs()
-        if isinstance(error, PreflightError):
-            failure["checks"] = error.checks
         writes = list(client.writes)
-        if writes or (error.method and not isinstance(error, AemInputError)):
-            failure["msg"] = "%s %s" % (failure["msg"].rstrip(), written_statement(writes, error))
-        failure.update(failed=True, changed=bool(writes), written=writes)
-        return scrub(failure, client.redactor)
+        result = failure(error, writes)
+        if isinstance(error, PreflightError):
+            result["checks"] = error.checks
+        # ``written`` is returned always, an empty list included
+        result.update(failed=True, changed=bool(writes), written=writes)
+        return scrub(result, client.redactor)
 
 
 def scrub(value, redactor):

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
     AemError,
     AemForbiddenError,
+    AemInputError,
     AemNotFoundError,
     AemServerError,
     AemTLSError,
@@ -450,3 +451,24 @@ def written_statement(writes, error=None):
             and error.method not in SAFE_METHODS):
         text += " Whether %s %s itself was applied is unknown: no answer came." % (error.method, error.path)
     return text
+
+
+def failure(error, writes):
+    """``fail_json`` keyword arguments for ``error``: its redacted, structured details; a failed request (or any
+    failure after a write) also says what the task had already written (``written``)."""
+    kwargs = error.fail_kwargs() if isinstance(error, AemError) else {"msg": str(error)}
+    if writes or (isinstance(error, AemError) and error.method and not isinstance(error, AemInputError)):
+        kwargs["msg"] = "%s %s" % (kwargs["msg"].rstrip(), written_statement(writes, error))
+        kwargs["written"] = list(writes)
+    return kwargs
+
+
+def unverified_warning(service):
+    """The one warning for validate_certs=false; urllib3's own warning on every request is switched off."""
+    try:
+        import urllib3
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+    except Exception:  # pragma: no cover - urllib3 always comes with requests
+        pass
+    return ("validate_certs=false: the %s server certificate is not verified; use ca_path instead outside "
+            "throw-away test instances" % service)
