@@ -14,9 +14,9 @@ from __future__ import annotations
 import html
 import json
 import os
-import tempfile
 import xml.etree.ElementTree as ET
 
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._files import write_if_changed
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
 
 NOT_AUDITED = "host unreachable or the audit stopped before its report"
@@ -74,22 +74,6 @@ def summary_line(fleet, dest):
     return ("%d host(s) audited: %d in sync, drifting: %s, failed: %s; reports in %s"
             % (fleet["hosts"], len(fleet["in_sync"]), ", ".join(fleet["drifting"]) or "none",
                ", ".join(fleet["failed"]) or "none", dest))
-
-
-def _write(path, text):
-    """Write ``text`` atomically when it differs; True when the file changed."""
-    try:
-        with open(path, "r", encoding="utf-8") as handle:
-            if handle.read() == text:
-                return False
-    except (IOError, OSError):
-        pass
-    handle, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".audit-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return True
 
 
 # -- for people: one row per author, the problems first ------------------------------------------------------------
@@ -231,11 +215,11 @@ def write_reports(dest, fleet):
     changed = []
     for host, report in fleet["results"].items():
         name = os.path.join(dest, "%s.json" % host)
-        if _write(name, json.dumps(report, indent=2, sort_keys=True) + "\n"):
+        if write_if_changed(name, json.dumps(report, indent=2, sort_keys=True) + "\n"):
             changed.append(name)
     texts = (json.dumps(fleet, indent=2, sort_keys=True) + "\n", junit(fleet), html_report(fleet),
              markdown_summary(fleet))
     for name, text in zip(REPORT_FILES, texts):
-        if _write(os.path.join(dest, name), text):
+        if write_if_changed(os.path.join(dest, name), text):
             changed.append(os.path.join(dest, name))
     return changed

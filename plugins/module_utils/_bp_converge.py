@@ -20,7 +20,6 @@ plan and the write that follows it cost the author one read of each resource.
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import (
     AemClient,
@@ -42,6 +41,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemInputError,
     AemUnexpectedResponseError,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._files import write_if_changed
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import (
     failure,
     unverified_warning,
@@ -130,26 +130,10 @@ class Host(object):
         if os.path.isdir(path) or path.endswith(os.sep):
             path = os.path.join(path, fact("certificate_file_name"))
         try:
-            with open(path, "r") as handle:
-                if handle.read() == pem:
-                    return path, False
-        except (IOError, OSError):
-            pass
-        if self.check_mode:
-            return path, True
-        directory = os.path.dirname(os.path.abspath(path))
-        try:
-            if not os.path.isdir(directory):
-                os.makedirs(directory)
-            handle, tmp = tempfile.mkstemp(dir=directory, prefix=".aem-bp-", suffix=".crt")
-            with os.fdopen(handle, "w") as out:
-                out.write(pem)
-            os.chmod(tmp, 0o644)
-            os.rename(tmp, path)
+            return path, write_if_changed(path, pem, self.check_mode)
         except (IOError, OSError) as exc:
             raise AemInputError("option certificate_path: cannot write %s: %s; expected a path the controller can "
                                 "write" % (path, exc.strerror))
-        return path, True
 
 
 def _blank(value):

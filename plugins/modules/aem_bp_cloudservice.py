@@ -201,7 +201,6 @@ missing:
   elements: str
 """
 
-import os
 import uuid
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -227,6 +226,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_porta
     validate_tenant_url,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError, AemInputError
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._files import write_if_changed
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node import ensure_absent
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import (
     CRYPTOGRAPHY_IMPORT_ERROR,
@@ -262,22 +262,9 @@ def argument_spec():
 def write_certificate(module, path, pem):
     """Write ``pem`` to ``path`` when it differs; True when it was (or would be) written."""
     try:
-        with open(path, "r") as handle:
-            if handle.read() == pem:
-                return False
-    except (IOError, OSError):
-        pass
-    if module.check_mode:
-        return True
-    directory = os.path.dirname(path)
-    try:
-        if directory and not os.path.isdir(directory):
-            os.makedirs(directory)
-        with open(path, "w") as handle:
-            handle.write(pem)
+        return write_if_changed(path, pem, module.check_mode)
     except (IOError, OSError) as exc:
         module.fail_json(msg="option certificate_path: cannot write %s: %s" % (path, exc.strerror))
-    return True
 
 
 def run(module, client):
