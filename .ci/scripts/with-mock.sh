@@ -10,7 +10,8 @@
 #   AEM_PORTS (all author ports, comma-separated), IMS_URL / BP_URL when MOCK_ARGS asked for them
 #   (e.g. MOCK_ARGS="--ims-port 0 --bp-port 0").
 # COMMAND is bounded by MOCK_RUN_TIMEOUT seconds (default 1800) so nothing can hang CI.
-# The mock's output goes to build/mock-aem.log. Extra mock arguments: MOCK_ARGS="...".
+# The mock's output goes to build/mock-aem.log (MOCK_LOG=path: elsewhere, so that two runs can share a
+# checkout). Extra mock arguments: MOCK_ARGS="...".
 set -euo pipefail
 
 py="${1:?usage: with-mock.sh PYTHON COMMAND [ARGS...]}"
@@ -20,8 +21,8 @@ shift
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 start_timeout="${MOCK_START_TIMEOUT:-30}"
 run_timeout="${MOCK_RUN_TIMEOUT:-1800}"
-log="$repo/build/mock-aem.log"
-mkdir -p "$repo/build"
+log="${MOCK_LOG:-$repo/build/mock-aem.log}"
+mkdir -p "$(dirname "$log")"
 
 if [ ! -f "$repo/tests/mock_aem/__main__.py" ]; then
     echo "ERROR: the mock AEM server (tests/mock_aem/__main__.py) does not exist yet." >&2
