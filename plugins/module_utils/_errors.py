@@ -97,3 +97,28 @@ class AemUnexpectedResponseError(AemError):
 
 class AemInputError(AemError):
     """Bad module input, detected before anything is written."""
+
+
+class AemCloudServiceError(AemError):
+    """The author is AEM as a Cloud Service, where Brand Portal is not configured on the author at all.
+
+    Raised where the version is read (``_profiles.read_profile``), which every Brand Portal module and role does
+    before its first write; the failure message then says that nothing was written (``_http.failure``)."""
+
+    #: Adobe's page for activating Brand Portal on AEM as a Cloud Service (seed 002 links it)
+    doc_url = ("https://experienceleague.adobe.com/en/docs/experience-manager-cloud-service/content/assets/"
+               "brand-portal/configure-aem-assets-with-brand-portal")
+    hint = ("on AEM as a Cloud Service Brand Portal is activated from Cloud Manager, which creates the configuration on "
+            "the author and activates Brand Portal on the instance's IMS organisation; it is not configured on the author, "
+            "and this collection configures AEM 6.3, 6.4 and 6.5 authors only. See %s" % doc_url)
+
+    def __init__(self, message, release=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.release = release
+
+    def fail_kwargs(self):
+        kwargs = super().fail_kwargs()
+        kwargs["aem_cloud_service"] = True
+        if self.release:
+            kwargs["aem_version"] = self.release
+        return kwargs

@@ -15,8 +15,13 @@ else.  :data:`INFERRED` lists them for ``aem_info`` and the documentation.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemUnexpectedResponseError
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
+    AemCloudServiceError,
+    AemNotFoundError,
+    AemUnexpectedResponseError,
+)
 
 VERIFIED = "verified"
 INFERRED_MARK = "inferred"
@@ -105,6 +110,23 @@ FACTS = {
                                  "Oak protects the rep:* items of users (rep:authorizableId, rep:principalName, "
                                  "rep:password) and access control (rep:policy): a restore writes them only in a node it "
                                  "imports, never compares them, and AEM keeps its own (not in aem-http-api.md)"),
+    # -- AEM as a Cloud Service: recognised, never configured (seed 002: Brand Portal is activated from Cloud Manager
+    # there); none of these is in aem-http-api.md, each names its public source --
+    "cloud_service_release": Fact(r"^(20\d\d)\.(\d{1,2})\.(\d+)(?:\.(\d{8}T\d{6}Z))?(?:-\d+)?$", VERIFIED,
+                                  "an AEM as a Cloud Service (SDK) product information names the release as "
+                                  "'Adobe Experience Manager (2025.11.23482.20251120T200914Z)': year.month.build."
+                                  "timestamp (Netcentric/aem-classification, aem-classification-maven-plugin "
+                                  "src/test/resources/productinfo.txt); the SDK API names it with a '-<yymm00>' "
+                                  "suffix, 2024.6.16971.20240628T122619Z-240600 (wcm-io/io.wcm.maven.parent "
+                                  "src/site/markdown/aem-dependencies.md)"),
+    "cloud_service_host_suffix": Fact(".adobeaemcloud.com", VERIFIED,
+                                      "Adobe's AEM as a Cloud Service documentation names every author "
+                                      "https://author-p<program>-e<environment>.adobeaemcloud.com"),
+    "cloud_service_web_console": Fact("absent", VERIFIED,
+                                      "Adobe 'Notable Changes to AEM as a Cloud Service' (release-notes/"
+                                      "aem-cloud-changes): the Web Console is not available in AEM Cloud Service "
+                                      "(the local SDK quickstart has it: Adobe 'Debugging AEM SDK using the OSGi web "
+                                      "console'); that its URLs answer 404 there is not verified"),
 }
 
 # The Adobe I/O (IMS configuration) integration exists from these releases on (aem-http-api.md 6.1).
@@ -141,28 +163,71 @@ class AemVersion(object):
         return self.text
 
 
-_PRODUCT_LINE = re.compile(r"Adobe Experience Manager\s*\(([\d.]+)\)")
+_PRODUCT_LINE = re.compile(r"Adobe Experience Manager\s*\(([^()\s]+)\)")
+_CLOUD_RELEASE = re.compile(FACTS["cloud_service_release"].value)
+PRODUCT_INFO_PATH = "/system/console/status-productinfo.json"
 
 
-def version_from_product_info(lines, path="/system/console/status-productinfo.json"):
-    """The AEM version named in the product-info lines (aem-http-api.md 9.2)."""
+def is_cloud_service_release(text):
+    """Whether ``text`` is an AEM as a Cloud Service release (2025.11.23482.20251120T200914Z), not a 6.x version."""
+    return bool(_CLOUD_RELEASE.match((text or "").strip()))
+
+
+def cloud_service_error(release=None, host=None, path=PRODUCT_INFO_PATH):
+    """The one error every module and role stops with on AEM as a Cloud Service (raised before any write)."""
+    if release:
+        return AemCloudServiceError("the author is AEM as a Cloud Service (release %s), not AEM 6.x" % release,
+                                    release=release, method="GET", path=path, attempted="read the AEM version")
+    return AemCloudServiceError("%s is an AEM as a Cloud Service host (*%s), not AEM 6.x; no request was sent"
+                                % (host, FACTS["cloud_service_host_suffix"].value))
+
+
+def version_from_product_info(lines, path=PRODUCT_INFO_PATH):
+    """The AEM version named in the product-info lines (aem-http-api.md 9.2); :class:`AemCloudServiceError` when
+    they name an AEM as a Cloud Service release."""
     for line in lines or []:
         match = _PRODUCT_LINE.search(str(line))
-        if match:
-            return AemVersion(match.group(1))
+        if not match:
+            continue
+        text = match.group(1)
+        if is_cloud_service_release(text):
+            raise cloud_service_error(release=text, path=path)
+        try:
+            return AemVersion(text)
+        except ValueError:
+            continue
     raise AemUnexpectedResponseError("the product information names no 'Adobe Experience Manager (x.y.z)' line",
                                      method="GET", path=path, attempted="read the AEM version")
 
 
-PRODUCT_INFO_PATH = "/system/console/status-productinfo.json"
+def cloud_service_host(url):
+    """The host of ``url`` when it is an AEM as a Cloud Service host, else None (decided without a request: there
+    the Web Console, and with it the product information, is not available)."""
+    host = (urlsplit(url or "").hostname or "").lower()
+    return host if host.endswith(FACTS["cloud_service_host_suffix"].value) else None
 
 
 def read_version(client):
-    """The version of the AEM ``client`` talks to, from its product information."""
-    return version_from_product_info(client.get_json(PRODUCT_INFO_PATH, "read the AEM version"), PRODUCT_INFO_PATH)
+    """The version of the AEM ``client`` talks to, from its product information; :class:`AemCloudServiceError`
+    for AEM as a Cloud Service (by its host name before any request, or by the release its product info names)."""
+    host = cloud_service_host(getattr(client, "base_url", None))
+    if host:
+        raise cloud_service_error(host=host)
+    try:
+        lines = client.get_json(PRODUCT_INFO_PATH, "read the AEM version")
+    except AemNotFoundError as error:
+        # AEM as a Cloud Service has no Web Console; nor has an AEM 6.x author whose proxy blocks /system/console.
+        error.hint = ("AEM 6.x answers the product information on its Web Console: if the url passes a proxy or "
+                      "dispatcher, let /system/console through. If this is AEM as a Cloud Service, which has no Web "
+                      "Console: Brand Portal is activated there from Cloud Manager, not configured on the author (%s)"
+                      % AemCloudServiceError.doc_url)
+        raise
+    return version_from_product_info(lines, PRODUCT_INFO_PATH)
 
 
 def read_profile(client):
+    """The :class:`Profile` of the author ``client`` talks to: the one place that recognises AEM as a Cloud Service
+    (:class:`AemCloudServiceError`), so that every module and role reading it stops before its first write."""
     return Profile(read_version(client))
 
 
