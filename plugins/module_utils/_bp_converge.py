@@ -25,6 +25,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client 
     AemClient,
     validate_connection_params,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils import _bp_health
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_portal import (
     DEFAULT_OAUTH_SCOPES,
     classic_certificate,
@@ -33,6 +34,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_porta
     ensure_classic,
     ensure_ims_model,
     ensure_mac_key_pair,
+    mac_user_id,
     validate_name,
     validate_tenant_url,
 )
@@ -111,6 +113,9 @@ def argument_spec():
         close_connection=dict(type="bool", default=True),
         test_connection=dict(type="str", choices=list(TEST_CONNECTION_CHOICES), default="on_change"),
         queues=dict(type="bool", default=False),
+        health=dict(type="bool", default=False),
+        certificate_warn_days=dict(type="int", default=30),
+        queue_max_age=dict(type="int", default=900),
         validate_credentials=dict(type="bool", default=True),
         ims_url=dict(type="str", default=DEFAULT_IMS_URL),
         ims_retries=dict(type="int", default=3),
@@ -232,8 +237,10 @@ class Run(object):
         if complete:
             self.agents()
             self.test_connection()
-            if params["queues"]:
+            if params["queues"] or params["health"]:
                 self.queues()
+        if params["health"]:
+            self.live_health(profile)
         return self.finish(complete)
 
     def finish(self, complete):
@@ -258,6 +265,12 @@ class Run(object):
             return "skipped (validate_credentials=false)" if not self.gathered else None
         if params["credential_type"] == "jwt" and not params["private_key"]:
             return "skipped: AEM holds the private key, so only AEM's Check Health can test this JWT credential"
+        return self.request_token()
+
+    def request_token(self):
+        """A token from Adobe IMS with the task's credential (from the controller), or an AemError that says whether
+        IMS refused the credential or could not be reached."""
+        params = self.params
         client = self.ims_factory(params, self.host.warn)
         try:
             if params["credential_type"] == "oauth":
@@ -345,7 +358,7 @@ class Run(object):
             if outcome.get("hint"):
                 msg = "%s - %s" % (msg, outcome["hint"])
             raise AemError(msg, attempted="check the health of the Adobe IMS configuration %r" % title)
-        self.result["health"] = outcome
+        self.result["health"] = dict(outcome, checked=True, source="aem_check_health")
 
     def certificate(self, pem):
         path = self.params["certificate_path"]
@@ -455,9 +468,61 @@ class Run(object):
             found[agent.name] = dict(queue, summary=describe_queue(queue))
         self.result["queues"] = found
 
+    # -- live health (the audit's) ------------------------------------------------------------------
+
+    def live_health(self, profile):
+        """Token, certificate, queues and (when it ran) Test Connection: ``health``, ``certificate_expiry``,
+        ``aem_credential_type``, ``problems``, ``healthy`` and ``expiring`` in the result."""
+        params, problems = self.params, []
+        expiry = None
+        if profile.model == "ims":
+            token, held = _bp_health.ims_token_health(self.client, params["ims_config_title"])
+            held_type = held["credential_type"] if held else None
+            if held_type == "jwt" and held.get("keypair_alias"):
+                found = _bp_health.ims_certificate(self.client, held["keypair_alias"])
+                expiry = _bp_health.certificate_expiry(found, params["certificate_warn_days"]) if found else None
+        else:
+            token = self.controller_token_health()
+            held_type = "jwt" if self.result.get("cloudservice", {}).get("properties") else None
+            found = _bp_health.user_certificate(self.client, mac_user_id(params["tenant_url"]), fact("mac_key_alias"))
+            expiry = _bp_health.certificate_expiry(found, params["certificate_warn_days"]) if found else None
+        if token["checked"] and not token["ok"] or not token["checked"] and held_type is None:
+            message = token["message"] + (" - %s" % token["hint"] if token.get("hint") else "")
+            problems.append(_bp_health.problem("token", params["ims_config_title"] if profile.model == "ims" else
+                                               params["cloudservice_name"], message))
+        problems += _bp_health.certificate_problems(expiry)
+        problems += _bp_health.queue_problems(self.result.get("queues"), params["queue_max_age"])
+        tested = self.result.get("test_connection") or {}
+        for outcome in tested.get("agents") or []:
+            if not outcome["success"]:
+                problems.append(_bp_health.problem("test_connection", outcome["name"],
+                                                   " ".join(outcome["reason"]) or "Test Connection failed"))
+        self.result.update(health=token, certificate_expiry=expiry, aem_credential_type=held_type, problems=problems,
+                           **_bp_health.summary(problems))
+
+    def controller_token_health(self):
+        """6.3/6.4 keep the credential on the cloud service, encrypted: the controller asks Adobe IMS with the task's
+        credential, which it can sign only with a brought key pair."""
+        params = self.params
+        if missing_credentials(params):
+            return {"checked": False, "ok": False, "source": "adobe_ims",
+                    "message": "not checked: options %s are not set" % ", ".join(missing_credentials(params))}
+        if not params["private_key"]:
+            return {"checked": False, "ok": False, "source": "adobe_ims",
+                    "message": "not checked: AEM %s keeps the private key of the JWT credential (in the MAC user's "
+                               "keystore); Test Connection (test_connection=always) tests it"
+                               % self.result["aem_version"]}
+        try:
+            return {"checked": True, "ok": True, "source": "adobe_ims", "message": self.request_token()}
+        except AemError as error:
+            return {"checked": True, "ok": False, "source": "adobe_ims", "message": error.message,
+                    "hint": getattr(error, "hint", None)}
+
     def test_connection(self):
         policy = self.params["test_connection"]
-        if self.dry:
+        # the audit's opt-in: Test Connection reads from AEM's side (it sends a test package to Brand Portal)
+        audit = self.gathered and self.params["health"] and policy == "always" and not self.host.check_mode
+        if self.dry and not audit:
             return
         wrote = bool(self.client.writes)
         if policy == "never" or (policy == "on_change" and not wrote):
@@ -472,6 +537,10 @@ class Run(object):
         self.result["test_connection"] = {"ran": True, "agents": outcomes}
         failed = [o for o in outcomes if not o["success"]]
         expected = len(fact("agent_names"))
+        if (failed or len(outcomes) != expected) and audit:
+            self.step("test_connection", ", ".join(o["name"] for o in failed) or "", "failed",
+                      detail="Test Connection failed on %d of %d agents" % (len(failed), len(outcomes)))
+            return
         if failed or len(outcomes) != expected:
             self.step("test_connection", "", "failed")
             reasons = "; ".join("%s: %s" % (o["name"], " ".join(o["reason"])) for o in failed)

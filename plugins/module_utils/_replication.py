@@ -486,9 +486,23 @@ def parse_queue(data, first=5):
     for item in items[:max(first, 0)]:
         item = item if isinstance(item, dict) else {}
         firsts.append({"path": item.get("path"), "type": item.get("type"), "time": item.get("time")})
-    return {"item_count": len(items), "blocked": blocked, "paused": _bool(status.get("isPaused", False)),
-            "idle": not items and not blocked, "available": "isBlocked" in status,
-            "next_retry_period": _int(status.get("nextRetryPeriod")), "first_items": firsts}
+    queue = {"item_count": len(items), "blocked": blocked, "paused": _bool(status.get("isPaused", False)),
+             "idle": not items and not blocked, "available": "isBlocked" in status,
+             "next_retry_period": _int(status.get("nextRetryPeriod")), "first_items": firsts}
+    age = oldest_item_age(status, items)
+    if age is not None:
+        queue["oldest_item_age"] = age
+    return queue
+
+
+def oldest_item_age(status, items):
+    """Seconds the oldest item has waited, by AEM's own clock (``queueStatus.time`` minus the item's ``time``, both
+    in ms, §5.4), so a controller whose clock is off does not make a queue look stuck; None without items or times."""
+    now = _int(status.get("time"))
+    times = [_int(item.get("time")) for item in items if isinstance(item, dict) and _int(item.get("time")) > 0]
+    if not now or not times:
+        return None
+    return max(0, (now - min(times)) // 1000)
 
 
 def read_queue(client, agent, first=5):
@@ -515,6 +529,19 @@ def describe_queue(queue):
     if queue["paused"]:
         text += ", paused"
     return text
+
+
+def duration(seconds):
+    """A short human duration: 45 s, 12 min, 3 h 5 min, 2 d 4 h."""
+    seconds = int(seconds)
+    if seconds < 60:
+        return "%d s" % seconds
+    minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
+    if seconds < 3600:
+        return "%d min" % minutes
+    if seconds < 86400:
+        return "%d h %d min" % (hours, minutes % 60) if minutes % 60 else "%d h" % hours
+    return "%d d %d h" % (days, hours % 24) if hours % 24 else "%d d" % days
 
 
 class QueueTimeoutError(AemError):

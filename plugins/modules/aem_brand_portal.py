@@ -141,7 +141,8 @@ options:
         with each failing agent's reason.
       - C(on_change) - when this task wrote anything into AEM (a first run, a repaired drift, a new secret), so that a
         pipeline that re-runs on every merge sends nothing while nothing changed. C(always) - on every run. C(never).
-      - Never in check mode or with O(state=gathered).
+      - Never in check mode. With O(state=gathered), only with O(health=true) and C(always) - the audit's opt-in - and
+        a failing agent is then a problem in RV(problems) instead of a failed task.
     type: str
     choices: [always, on_change, never]
     default: on_change
@@ -151,6 +152,34 @@ options:
         RV(queues) - how many items wait, whether the queue is blocked. The audit's report shows them.
     type: bool
     default: false
+  health:
+    description:
+      - Also check whether Brand Portal on this author works, beyond matching its desired state, and report it in
+        RV(health), RV(certificate_expiry), RV(queues), RV(problems), RV(healthy) and RV(expiring). Meant for
+        O(state=gathered) (the audit); reads only.
+      - Token - whether Adobe IMS issues a token with the credential AEM holds. On AEM 6.5 that is AEM's own Check
+        Health of the Adobe IMS configuration (AEM asks IMS; one GET). On 6.3 and 6.4 the controller asks IMS with the
+        task's credential, which it can do for JWT only with a brought key pair (O(private_key)); otherwise the token
+        is reported as not checked, and Test Connection (O(test_connection=always)) is what tests the credential.
+      - Queues - each agent's queue as with O(queues=true); blocked, paused, unavailable, or an oldest item that has
+        waited longer than O(queue_max_age) is a problem.
+      - Certificate - with a JWT credential (or a brought key pair on 6.3/6.4) the expiry of the certificate in AEM's
+        keystore; fewer than O(certificate_warn_days) days left is an C(expiry) problem, an expired one also
+        makes the author unhealthy.
+      - Test Connection of the tenant's four agents only with O(test_connection=always), since each sends a test
+        package to Brand Portal; nothing is written into AEM by any of these.
+    type: bool
+    default: false
+  certificate_warn_days:
+    description: With O(health=true), warn (an C(expiry) problem) when the certificate expires in fewer days.
+    type: int
+    default: 30
+  queue_max_age:
+    description:
+      - With O(health=true), the longest an item may wait in an agent's queue, in seconds, before the queue counts as
+        stuck. Measured with AEM's own clock (the queue's status time minus the item's time).
+    type: int
+    default: 900
   validate_credentials:
     description: Ask Adobe IMS for a token with the credential before it is written into AEM.
     type: bool
@@ -299,10 +328,48 @@ test_connection:
 queues:
   description:
     - With O(queues=true), the queue of each of the tenant's agents by name - C(item_count), C(blocked), C(paused),
-      C(idle), C(first_items) and a one-line C(summary).
-  returned: when O(queues=true) and the agents were read
+      C(idle), C(first_items), C(oldest_item_age) (seconds, when items wait) and a one-line C(summary).
+    - Also with O(health=true).
+  returned: when O(queues=true) or O(health=true) and the agents were read
   type: dict
   sample: {mp_replication: {item_count: 0, blocked: false, paused: false, idle: true, summary: "0 items"}}
+health:
+  description:
+    - Whether Adobe IMS issues a token with the credential - C(checked), C(ok), C(source) (C(aem_check_health) on 6.5,
+      C(adobe_ims) when the controller asked), C(message), and for a failure C(hint) and AEM's C(log).
+    - Also returned without O(health) when the task wrote the Adobe IMS configuration, which it then checks.
+  returned: with O(health=true), or after writing the Adobe IMS configuration
+  type: dict
+  sample: {checked: true, ok: true, source: aem_check_health, message: Token is retrieved successfully}
+certificate_expiry:
+  description:
+    - With O(health=true) and a certificate in AEM's keystore (JWT on 6.5, the MAC user's on 6.3/6.4) - C(alias),
+      C(subject), C(serial_number), C(not_after), C(days_left), C(warn_days) and C(status) (C(ok), C(expiring),
+      C(expired), C(unknown)); null when there is none.
+  returned: with O(health=true) and AEM answered
+  type: dict
+  sample: {alias: brandportal, subject: CN=AEM-Adobe-IMS, not_after: "2027-01-06T10:00:00Z", days_left: 31,
+           warn_days: 30, status: ok}
+aem_credential_type:
+  description: With O(health=true), the credential type the author holds (C(oauth) or C(jwt)); null when it holds none.
+  returned: with O(health=true) and AEM answered
+  type: str
+problems:
+  description:
+    - With O(health=true), what is wrong - C(kind) (C(token), C(test_connection), C(queue), C(certificate): the author
+      is unhealthy; C(expiry): a certificate to renew soon), C(item) and C(message).
+  returned: with O(health=true) and AEM answered
+  type: list
+  elements: dict
+  sample: [{kind: queue, item: mp_replication, message: "the queue is blocked with 3 items: ..."}]
+healthy:
+  description: With O(health=true), no problem other than C(expiry).
+  returned: with O(health=true) and AEM answered
+  type: bool
+expiring:
+  description: With O(health=true), a certificate expires within O(certificate_warn_days) days (or has expired).
+  returned: with O(health=true) and AEM answered
+  type: bool
 written:
   description: Every write AEM accepted in this task (C(METHOD path)), in order; also returned when the task failed.
   returned: always
