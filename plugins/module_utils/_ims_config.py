@@ -553,7 +553,12 @@ def ensure_present(client, request, check_mode, warn=None):
     missing = missing_settings(settings)
     customizer = found.customizer if found else None
     secret_set = customizer is not None and customizer.properties.get(C_SECRET) not in (None, "")
-    if not secret_set and not request.client_secret:
+    # The stored secret is the one of the credential it was written with, whatever client_secret_update says: another
+    # client id needs its own secret; a JWT configuration migrated to OAuth takes the secret given with it (a
+    # credential migrated in the Developer Console keeps its client id and secret, so none is required then).
+    new_client = bool(current) and current["api_key"] != settings["api_key"]
+    new_credential = new_client or bool(current) and current["credential_type"] != settings["credential_type"]
+    if (new_client or not secret_set) and not request.client_secret:
         missing.append("client_secret")
 
     before, after = {}, {}
@@ -595,7 +600,8 @@ def ensure_present(client, request, check_mode, warn=None):
         provider_changes = property_changes(provider_props or {}, desired, remove)
         desired_customizer = {C_TYPE: ctype}
         customizer_changes = property_changes(customizer_props or {}, desired_customizer)
-        write_secret = bool(request.client_secret) and (not secret_set or request.client_secret_update == "always")
+        write_secret = bool(request.client_secret) and (not secret_set or new_credential
+                                                        or request.client_secret_update == "always")
         for prop, (old, new) in sorted(provider_changes.items()):
             if found and old is not None:
                 before[prop] = old

@@ -87,7 +87,9 @@ options:
     type: str
   client_secret_update:
     description:
-      - V(on_create) writes the client secret only when AEM holds none (the configuration is new).
+      - V(on_create) writes the client secret only when AEM holds none (the configuration is new), or when the
+        credential changes - another O(api_key), which needs O(client_secret), or a switch of O(credential_type), which
+        writes O(client_secret) when it is given.
       - V(always) writes it on every run, and the task reports a change each time.
     type: str
     choices: [on_create, always]

@@ -527,6 +527,46 @@ def test_switching_to_oauth_removes_the_jwt_properties():
     assert migrated["diff"]["before"][P_ALIAS] == "brandportal" and P_ALIAS not in migrated["diff"]["after"]
 
 
+def _jwt_configuration(aem):
+    jwt = ImsRequest("Brand Portal", credential_type="jwt", api_key="client", client_secret=SECRET, org_id=ORG,
+                     technical_account_id=ACCOUNT, keypair_alias="brandportal")
+    ensure_present(aem_client(aem), jwt, check_mode=False)
+    return aem.writes
+
+
+def test_migrating_to_a_new_oauth_client_writes_its_secret_once():
+    # on_create would keep the JWT credential's secret, which IMS refuses for the new client
+    aem = FakeAem()
+    writes = _jwt_configuration(aem)
+    request = oauth_request(api_key="oauth-client", client_secret="p8e-oauth-secret")
+    migrated = ensure_present(aem_client(aem), request, check_mode=False)
+    assert migrated["changed"] and migrated["secret_written"]
+    assert aem.customizer()[1][C_SECRET] == "p8e-oauth-secret"
+    assert migrated["diff"]["before"][C_SECRET] == REDACTED == migrated["diff"]["after"][C_SECRET]
+    assert "p8e-oauth-secret" not in json.dumps(migrated)
+    after = aem.writes
+    assert after == writes + 2  # provider and customizer
+    rerun = ensure_present(aem_client(aem), oauth_request(api_key="oauth-client", client_secret="p8e-oauth-secret"),
+                           check_mode=False)
+    assert not rerun["changed"] and aem.writes == after
+
+
+def test_migrating_in_place_with_the_same_client_writes_the_secret_given():
+    aem = FakeAem()
+    _jwt_configuration(aem)
+    migrated = ensure_present(aem_client(aem), oauth_request(client_secret="p8e-same-client"), check_mode=False)
+    assert migrated["secret_written"] and aem.customizer()[1][C_SECRET] == "p8e-same-client"
+
+
+def test_a_new_client_id_without_its_secret_is_an_error_before_any_write():
+    aem = FakeAem()
+    writes = _jwt_configuration(aem)
+    with pytest.raises(AemInputError, match="client_secret"):
+        ensure_present(aem_client(aem), ImsRequest("Brand Portal", api_key="oauth-client", org_id=ORG,
+                                                   scopes=["openid"]), check_mode=False)
+    assert aem.writes == writes
+
+
 def test_jwt_without_credential_creates_only_the_key_pair():
     aem = FakeAem()
     warnings = []
