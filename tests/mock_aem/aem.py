@@ -557,6 +557,8 @@ def seed_fresh_repository(app: "AuthorApp") -> None:
         ("/conf/global/settings", "sling:Folder"), ("/conf/global/settings/cloudconfigs", "sling:Folder"),
         ("/content", "sling:OrderedFolder"), ("/content/dam", "sling:OrderedFolder"),
         ("/etc", "sling:Folder"), ("/etc/cloudservices", "sling:Folder"), ("/etc/replication", "sling:Folder"),
+        # Package Manager's store, where installed packages such as the OAuth hotfix show (aem.ims_oauth_hotfix)
+        ("/etc/packages", "sling:Folder"),
         ("/home", "rep:AuthorizableFolder"), ("/home/users", "rep:AuthorizableFolder"),
         ("/home/groups", "rep:AuthorizableFolder"), ("/home/users/system", "rep:AuthorizableFolder"),
         ("/var", "sling:Folder"),

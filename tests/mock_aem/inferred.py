@@ -103,13 +103,15 @@ INFERRED: Dict[str, Inferred] = {
         "aem.version_profile). The reference does not say how an installed hotfix shows on the "
         "instance; the mock's choice (INFERRED): an installed package node at package_path (nt:file, "
         "jcr:content/vlt:definition with group/name/version and lastUnpacked, as FileVault stores "
-        "installed packages), group taken from the download folder; the configMgr metatype of the IMS "
+        "installed packages; /etc/packages, Package Manager's store, exists on every instance), group taken from the "
+        "download folder; the configMgr metatype of the IMS "
         "token provider then lists the OAuth properties (aem.oauth_only_provider_properties) and the "
         "update servlet accepts authType=oauth. Mock choices where Adobe is silent: on 6.3/6.4 the "
         "option is refused (it is a 6.5 package); on 6.5.0.0-6.5.10.x the package is installed but "
         "gives no OAuth (the backport starts at SP11); from 6.5.21.0 the option is ignored (SP21 "
-        "includes the fix: no package node, nothing changes). The collection probes none of this: it "
-        "decides by version alone (plugins/module_utils/_profiles.py OAUTH_HOTFIX_FROM).",
+        "includes the fix: no package node, nothing changes). The collection decides by version "
+        "(plugins/module_utils/_profiles.py OAUTH_HOTFIX_FROM) and, in aem_bp_preflight, looks for this "
+        "package node (its fact oauth_hotfix_package).",
     ),
     # ------------------------------------------------------------------ product info
     "aem.product_info_lines": Inferred(

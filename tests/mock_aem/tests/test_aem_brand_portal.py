@@ -360,6 +360,8 @@ def test_hotfix_package_node_and_info(bed_factory, version, hotfix, package):
             assert definition["group"] == "adobe/cq650/hotfix" and definition["version"] == "1.0"
         else:
             assert status == 404, body
+        # Package Manager's store exists with or without the hotfix: a 404 above means "not installed"
+        assert call(bed.aem, "GET", "/etc/packages.json")[0] == 200
         assert call(bed.aem, "POST", "/__mock__/reset", auth=False)[0] == 200
     info = jget(bed.aem, "/__mock__/info")
     assert info["ims_oauth_hotfix"] is package and info["version"] == AEMVersion.parse(version).full
