@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--instances", type=int, default=1,
                    help="number of independent author instances on consecutive ports (default 1)")
     p.add_argument("--aem-version", default="6.5",
-                   help="AEM version: 6.3, 6.4, 6.5 or a service-pack form like 6.5.21, 6.4.8, 6.3.3.8 (default 6.5)")
+                   help="AEM version: 6.3, 6.4, 6.5 or a service-pack form like 6.5.21, 6.4.8, 6.3.3.8; or an AEM as "
+                        "a Cloud Service author: cloud, or a release like 2025.11.23482.20251120T200914Z (default 6.5)")
     p.add_argument("--ims-oauth-hotfix", action="store_true",
                    help="every author has Adobe's OAuth compatibility hotfix (ims-jwt-compatibility-package-6.5-1.0.zip) "
                         "installed: OAuth Server-to-Server IMS configurations on 6.5.11.0 to 6.5.20.x (native from "

@@ -83,5 +83,6 @@ def handle(app: "AuthorApp", request: Request) -> Response:
         return Response.json(200, {"app": "aem-author", "version": app.version.full,
                                    "enforce_csrf": app.enforce_csrf, "json_max_results": app.json_max_results,
                                    "ims_oauth_hotfix": app.version.ims_oauth_hotfix,
-                                   "oauth": app.version.oauth_availability})
+                                   "oauth": app.version.oauth_availability,
+                                   "cloud_service": app.version.cloud_service})
     return Response.json(404, {"error": "unknown admin path %s" % p})

@@ -113,6 +113,30 @@ INFERRED: Dict[str, Inferred] = {
         "(plugins/module_utils/_profiles.py OAUTH_HOTFIX_FROM) and, in aem_bp_preflight, looks for this "
         "package node (its fact oauth_hotfix_package).",
     ),
+    "aem.cloud_service": Inferred(
+        {
+            # --aem-version cloud: this release, the one in the capture cited below
+            "release": "2025.11.23482.20251120T200914Z",
+            # releases accepted as --aem-version: year.month.build, optionally .timestamp and the SDK
+            # API's -yymm00 suffix (2024.6.16971.20240628T122619Z-240600)
+            "release_pattern": r"20\d\d\.(?:[1-9]|1[0-2])\.\d+(?:\.\d{8}T\d{6}Z)?(?:-\d{6})?",
+            # the 6.5 version whose formats and features the mock uses for every other answer
+            "behaves_as": "6.5.21.0",
+        },
+        "AEM as a Cloud Service author. VERIFIED (not in aem-http-api.md; public sources): its product "
+        "information names the release as 'Adobe Experience Manager (2025.11.23482.20251120T200914Z)' "
+        "(Netcentric/aem-classification aem-classification-maven-plugin src/test/resources/productinfo.txt, a "
+        "redacted capture, read through /system/console/status-productinfo.txt); the SDK API carries the "
+        "release with a -yymm00 suffix (wcm-io/io.wcm.maven.parent aem-dependencies.md); the local SDK "
+        "quickstart has the OSGi Web Console (Adobe, 'Debugging AEM SDK using the OSGi web console'), Adobe's "
+        "cloud environments do not ('Notable changes to AEM as a Cloud Service': the Web Console is not "
+        "available) - the mock answers as the SDK does, a test simulates a cloud environment with a fault on "
+        "^/system/console/ (the status such a URL gets there is not verified); Brand Portal is activated "
+        "from Cloud Manager, not configured on the author (seed 002). INFERRED: every other answer (Sling, "
+        "replication, IMS configurations) follows the 6.5 version behaves_as; Adobe IMS login of users and "
+        "the absence of replication agents there are not modelled, since the collection stops at the "
+        "product information.",
+    ),
     # ------------------------------------------------------------------ product info
     "aem.product_info_lines": Inferred(
         ["Installed Products", "  Adobe Experience Manager ({version})", ""],
