@@ -9,7 +9,8 @@ the AEM version supports the configuration model and the credential type, the te
 pair belongs together and has not expired, and the controller can write the backup folder.
 
 Every check runs even when an earlier one failed, so that one message names everything to fix. Only reads:
-the product information of AEM and the local file system.
+the product information of AEM, on 6.5.11.0-6.5.20.x whether Adobe's OAuth hotfix package is installed, and the
+local file system.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._brand_porta
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError, AemInputError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._ims_config import credential_type_problem
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import load_key_pair, not_after
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import read_node
 
 SUPPORTED_LINES = "6.3, 6.4 and 6.5"
+HOTFIX_MODES = ("warn", "require", "installed")
+PACKAGES_ROOT = "/etc/packages"
 
 
 class PreflightError(AemError):
@@ -70,6 +75,50 @@ def check_version(checks, profile, credential_type, warn):
         checks.fail("credential_type", error)
     else:
         checks.ok("credential_type", "%s credentials can be configured on AEM %s" % (credential_type, version))
+
+
+def read_oauth_hotfix(client):
+    """Whether Adobe's OAuth compatibility hotfix is installed, where Package Manager keeps it (INFERRED fact
+    oauth_hotfix_package): ``{"state": "installed" | "missing" | "unknown", "path", "detail"}``.
+
+    AEM answers 404 both for a node that does not exist and for one the user may not read, so a missing package
+    counts as missing only when the user can read the package root."""
+    path = fact("oauth_hotfix_package")
+    name = path.rsplit("/", 1)[-1]
+    install = ("install %s (Adobe Software Distribution, folder .../cq650/hotfix/) with Package Manager, or update "
+               "AEM to 6.5.21.0 or later, which includes it" % name)
+    definition = read_node(client, path + "/jcr:content/vlt:definition", missing=(403, 404))
+    if definition is not None:
+        if definition.get("lastUnpacked"):
+            return {"state": "installed", "path": path, "detail": "Adobe's OAuth hotfix %s is installed (%s)"
+                    % (name, path)}
+        return {"state": "missing", "path": path, "detail": "Adobe's OAuth hotfix %s is uploaded but not installed "
+                "(%s has no lastUnpacked): install it in Package Manager" % (name, path)}
+    if read_node(client, PACKAGES_ROOT, missing=(403, 404)) is None:
+        return {"state": "unknown", "path": path, "detail": "whether Adobe's OAuth hotfix %s is installed cannot be "
+                "detected: user %s cannot read %s; give it read access there, or check Package Manager yourself "
+                "(it must show %s installed)" % (name, client.username, PACKAGES_ROOT, path)}
+    return {"state": "missing", "path": path, "detail": "Adobe's OAuth hotfix %s is not installed (no %s): %s"
+            % (name, path, install)}
+
+
+def check_oauth_hotfix(checks, profile, credential_type, hotfix, mode, warn):
+    """On 6.5.11.0-6.5.20.x OAuth needs the hotfix: ``mode`` warn only warns, require fails unless it is detected,
+    installed takes the user's word for it."""
+    if profile.oauth != "hotfix" or credential_type != "oauth" or profile.model != "ims":
+        return
+    version = profile.version.text
+    if mode == "installed":
+        checks.ok("oauth_hotfix", "AEM %s: Adobe's OAuth hotfix is taken as installed (not detected)" % version)
+    elif hotfix is None:
+        return
+    elif hotfix["state"] == "installed":
+        checks.ok("oauth_hotfix", "AEM %s: %s" % (version, hotfix["detail"]))
+    elif mode == "require":
+        checks.fail("oauth_hotfix", "AEM %s supports OAuth Server-to-Server only with Adobe's compatibility hotfix; %s"
+                    % (version, hotfix["detail"]))
+    else:
+        warn("AEM %s: %s" % (version, hotfix["detail"]))
 
 
 def check_tenant_url(checks, tenant_url, warn):
@@ -122,11 +171,16 @@ def check_backup_dir(checks, path):
         checks.ok("backup_dir", "%s can be written (checked at %s)" % (path, probe))
 
 
-def run(profile, credential_type, tenant_url, private_key=None, certificate=None, backup_dir=None, warn=None):
-    """Every check; raises :class:`PreflightError` naming each problem, or returns the checks."""
+def run(profile, credential_type, tenant_url, private_key=None, certificate=None, backup_dir=None, warn=None,
+        hotfix=None, hotfix_mode="warn"):
+    """Every check; raises :class:`PreflightError` naming each problem, or returns the checks. ``hotfix`` is what
+    :func:`read_oauth_hotfix` found (None: not read)."""
     warn = warn or (lambda msg: None)
     checks = Checks()
-    check_version(checks, profile, credential_type, warn)
+    # once the hotfix was looked for, its own check says what holds instead of the general warning
+    quiet = hotfix is not None or hotfix_mode == "installed"
+    check_version(checks, profile, credential_type, (lambda msg: None) if quiet else warn)
+    check_oauth_hotfix(checks, profile, credential_type, hotfix, hotfix_mode, warn)
     check_tenant_url(checks, tenant_url, warn)
     check_key_pair(checks, private_key, certificate)
     check_backup_dir(checks, backup_dir)

@@ -94,6 +94,12 @@ FACTS = {
     "ims_oauth_token_request": Fact("{server}/ims/token/v3", VERIFIED,
                                     "adobe-ims.md 4.6 and aem-http-api.md 7.2 (AEM65-OAUTH): "
                                     "auth.access.token.request=https://ims-na1.adobelogin.com/ims/token/v3"),
+    "oauth_hotfix_package": Fact("/etc/packages/adobe/cq650/hotfix/ims-jwt-compatibility-package-6.5-1.0.zip",
+                                 INFERRED_MARK,
+                                 "adobe-ims.md 4.6: the package ims-jwt-compatibility-package-6.5-1.0.zip and its "
+                                 "Software Distribution folder .../cq650/hotfix/ are verified; that Package Manager "
+                                 "keeps it installed at /etc/packages/<that group>/<file>, with "
+                                 "jcr:content/vlt:definition lastUnpacked once installed, is not"),
     # -- backup and restore (aem_bp_backup, aem_bp_restore) --
     "keystore_file": Fact("{user}/keystore/store.p12", VERIFIED,
                           "aem-http-api.md 8: a user's keystore downloads as GET /<userPath>/keystore/store.p12"),

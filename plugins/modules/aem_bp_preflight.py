@@ -58,8 +58,20 @@ options:
     description:
       - A folder the module's host must be able to create or write (for the upgrade's backups). Nothing is created.
     type: path
+  oauth_hotfix:
+    description:
+      - On AEM 6.5.11.0 to 6.5.20.x with O(credential_type=oauth), whether Adobe's compatibility hotfix
+        C(ims-jwt-compatibility-package-6.5-1.0.zip) must be installed. The module looks for the installed package
+        where Package Manager keeps it (RV(oauth_hotfix)).
+      - V(warn) warns when it is missing or cannot be detected. V(require) fails the check then (the JWT to OAuth
+        migration does). V(installed) takes your word that it is installed and does not look.
+    type: str
+    choices: [warn, require, installed]
+    default: warn
 notes:
-  - Whether Adobe's OAuth hotfix is installed on AEM 6.5.11.0 to 6.5.20.x cannot be read over HTTP; the module warns.
+  - Where an installed hotfix shows (C(/etc/packages/adobe/cq650/hotfix/...)) is inferred, not observed on a real
+    instance; M(aemtools.brand_portal.aem_info) lists it with the other inferred facts. When the user cannot read
+    C(/etc/packages), the module says that it cannot detect the hotfix.
 """
 
 EXAMPLES = r"""
@@ -85,6 +97,16 @@ brand_portal:
   description: What the collection does on this version, as M(aemtools.brand_portal.aem_info) returns it.
   returned: success
   type: dict
+oauth_hotfix:
+  description:
+    - On AEM 6.5.11.0 to 6.5.20.x with O(credential_type=oauth) and O(oauth_hotfix) not V(installed), what was found
+      of Adobe's OAuth compatibility hotfix; null otherwise. Also returned when the module fails on a check.
+    - C(state) is V(installed), V(missing) or V(unknown) (the user cannot read C(/etc/packages)); C(path) where it was
+      looked for; C(detail) says it in a sentence, with what to install.
+  returned: always
+  type: dict
+  sample: {"state": "missing", "path": "/etc/packages/adobe/cq650/hotfix/ims-jwt-compatibility-package-6.5-1.0.zip",
+           "detail": "Adobe's OAuth hotfix ims-jwt-compatibility-package-6.5-1.0.zip is not installed (...): install ..."}
 checks:
   description: Every check, in order, with its outcome (also returned when the module fails on a check).
   returned: always
@@ -104,7 +126,12 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module 
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore import CRYPTOGRAPHY_IMPORT_ERROR
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import PreflightError, run
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import (
+    HOTFIX_MODES,
+    PreflightError,
+    read_oauth_hotfix,
+    run,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import read_profile
 
 
@@ -116,6 +143,7 @@ def argument_spec():
         private_key=dict(type="str", no_log=True),
         certificate=dict(type="str"),
         backup_dir=dict(type="path"),
+        oauth_hotfix=dict(type="str", choices=list(HOTFIX_MODES), default="warn"),
     )
     return spec
 
@@ -126,15 +154,21 @@ def main():
     if params["private_key"] and CRYPTOGRAPHY_IMPORT_ERROR is not None:
         module.fail_json(msg=missing_required_lib("cryptography"), exception=CRYPTOGRAPHY_IMPORT_ERROR)
     client = new_client(module)
+    hotfix = None
     try:
         profile = read_profile(client)
+        if (profile.oauth == "hotfix" and profile.model == "ims" and params["credential_type"] == "oauth"
+                and params["oauth_hotfix"] != "installed"):
+            hotfix = read_oauth_hotfix(client)
         checks = run(profile, params["credential_type"], params["tenant_url"], params["private_key"],
-                     params["certificate"], params["backup_dir"], warn=module.warn)
+                     params["certificate"], params["backup_dir"], warn=module.warn, hotfix=hotfix,
+                     hotfix_mode=params["oauth_hotfix"])
     except PreflightError as error:
-        fail_from(module, error, checks=error.checks)
+        fail_from(module, error, checks=error.checks, oauth_hotfix=hotfix)
     except AemError as error:
-        fail_from(module, error, checks=[])
-    module.exit_json(changed=False, version=profile.version.text, brand_portal=profile.as_dict(), checks=checks)
+        fail_from(module, error, checks=[], oauth_hotfix=hotfix)
+    module.exit_json(changed=False, version=profile.version.text, brand_portal=profile.as_dict(), checks=checks,
+                     oauth_hotfix=hotfix)
 
 
 if __name__ == "__main__":
