@@ -34,22 +34,62 @@ def host_report(host, result, aem_url=None):
         error = result.get("msg") or "the audit failed on this host"
     changes = [{"item": ("%s %s" % (d["step"], d["item"])).strip(), "before": d.get("before") or {},
                 "after": d.get("after") or {}} for d in (result.get("drift") or [])] if not error else []
-    return {"host": host, "aem_url": aem_url, "aem_version": result.get("aem_version"), "model": result.get("model"),
-            "credential_type": result.get("credential_type"), "drift": bool(changes), "error": error,
-            "changes": changes, "queues": result.get("queues")}
+    report = {"host": host, "aem_url": aem_url, "aem_version": result.get("aem_version"), "model": result.get("model"),
+              "credential_type": result.get("credential_type"), "drift": bool(changes), "error": error,
+              "changes": changes, "queues": result.get("queues")}
+    if "healthy" in result and not error:
+        # aem_brand_portal health=true: the live checks, beside the drift
+        report.update(health={"healthy": result["healthy"], "expiring": result.get("expiring", False),
+                              "problems": result.get("problems") or [], "token": result.get("health"),
+                              "certificate": result.get("certificate_expiry"),
+                              "aem_credential_type": result.get("aem_credential_type")})
+    return report
+
+
+def _health(report):
+    return report.get("health") or {}
+
+
+def unhealthy(report):
+    return bool(report.get("health")) and not report["health"]["healthy"]
+
+
+def expiring(report):
+    return bool(_health(report).get("expiring"))
 
 
 def fleet_report(reports):
     """The fleet summary: hosts, drifting, failed, in_sync (host names, sorted) and every report by host."""
     hosts = sorted(reports)
     failed = [h for h in hosts if reports[h]["error"]]
-    return {"hosts": len(hosts),
-            "drifting": [h for h in hosts if reports[h]["drift"]],
-            "failed": failed,
-            # kept for readers of the earlier reports: the hosts with no result at all are among "failed" now
-            "unreachable": [h for h in failed if reports[h]["error"] == NOT_AUDITED],
-            "in_sync": [h for h in hosts if not reports[h]["drift"] and not reports[h]["error"]],
-            "results": dict((h, reports[h]) for h in hosts)}
+    fleet = {"hosts": len(hosts),
+             "drifting": [h for h in hosts if reports[h]["drift"]],
+             "failed": failed,
+             # kept for readers of the earlier reports: the hosts with no result at all are among "failed" now
+             "unreachable": [h for h in failed if reports[h]["error"] == NOT_AUDITED],
+             "in_sync": [h for h in hosts if not reports[h]["drift"] and not reports[h]["error"]],
+             "results": dict((h, reports[h]) for h in hosts)}
+    if any(reports[h].get("health") for h in hosts):
+        # health checked (aem_brand_portal health=true): the authors that do not work, those to renew soon
+        fleet.update(health_checked=True, unhealthy=[h for h in hosts if unhealthy(reports[h])],
+                     expiring=[h for h in hosts if expiring(reports[h])])
+    return fleet
+
+
+FAIL_ON = ("drift", "unhealthy", "expiry")
+
+
+def failing(fleet, fail_on):
+    """The hosts that fail the audit under ``fail_on`` (a subset of FAIL_ON), by reason; an author that could not be
+    audited fails under any of them."""
+    reasons = {"failed": fleet["failed"] if fail_on else []}
+    if "drift" in fail_on:
+        reasons["drift"] = fleet["drifting"]
+    if "unhealthy" in fail_on:
+        reasons["unhealthy"] = fleet.get("unhealthy", [])
+    if "expiry" in fail_on:
+        reasons["expiry"] = fleet.get("expiring", [])
+    return dict((k, v) for k, v in reasons.items() if v)
 
 
 def junit(fleet):
@@ -67,23 +107,63 @@ def junit(fleet):
             failure.text = "\n".join("%s: %s -> %s" % (c["item"], json.dumps(c["before"], sort_keys=True),
                                                        json.dumps(c["after"], sort_keys=True))
                                      for c in report["changes"])
+    if fleet.get("health_checked"):
+        _health_suite(root, fleet)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
+def _health_suite(root, fleet):
+    """A second suite when health was checked: one test case per host; a failure lists what does not work (type
+    ``unhealthy``) or the certificate to renew (type ``expiry``)."""
+    failures = [h for h in fleet["results"] if unhealthy(fleet["results"][h]) or expiring(fleet["results"][h])]
+    counts = {"tests": str(fleet["hosts"]), "failures": str(len(failures)), "errors": str(len(fleet["failed"]))}
+    suite = ET.SubElement(root, "testsuite", dict(name="brand_portal_health", skipped="0", **counts))
+    root.set("tests", str(int(root.get("tests")) + fleet["hosts"]))
+    root.set("failures", str(int(root.get("failures")) + len(failures)))
+    root.set("errors", str(int(root.get("errors")) + len(fleet["failed"])))
+    for host, report in sorted(fleet["results"].items()):
+        case = ET.SubElement(suite, "testcase", classname="brand_portal_health", name=host)
+        if report["error"]:
+            ET.SubElement(case, "error", message=report["error"])
+            continue
+        problems = _health(report).get("problems") or []
+        if problems:
+            kind = "unhealthy" if unhealthy(report) else "expiry"
+            failure = ET.SubElement(case, "failure", type=kind, message="%d problem(s): %s" % (
+                len(problems), ", ".join(("%s %s" % (p["kind"], p["item"])).strip() for p in problems)))
+            failure.text = "\n".join(problem_lines(report))
+
+
 def summary_line(fleet, dest):
-    return ("%d host(s) audited: %d in sync, drifting: %s, failed: %s; reports in %s"
+    health = ""
+    if fleet.get("health_checked"):
+        health = ", unhealthy: %s, certificate expiring: %s" % (", ".join(fleet["unhealthy"]) or "none",
+                                                               ", ".join(fleet["expiring"]) or "none")
+    return ("%d host(s) audited: %d in sync, drifting: %s, failed: %s%s; reports in %s"
             % (fleet["hosts"], len(fleet["in_sync"]), ", ".join(fleet["drifting"]) or "none",
-               ", ".join(fleet["failed"]) or "none", dest))
+               ", ".join(fleet["failed"]) or "none", health, dest))
+
+
+def problem_lines(report):
+    """What does not work, one line per problem: ``kind item: message`` (redacted like everything shown)."""
+    return ["%s: %s" % (("%s %s" % (p.get("kind"), p.get("item") or "")).strip(), redacted(p.get("message")))
+            for p in _health(report).get("problems") or []]
 
 
 # -- for people: one row per author, the problems first ------------------------------------------------------------
 
-FAILED, DRIFTING, IN_SYNC = "failed", "drifting", "in sync"
-_ORDER = {FAILED: 0, DRIFTING: 1, IN_SYNC: 2}
+FAILED, UNHEALTHY, DRIFTING, EXPIRING, IN_SYNC = "failed", "unhealthy", "drifting", "expiring", "in sync"
+_ORDER = {FAILED: 0, UNHEALTHY: 1, DRIFTING: 2, EXPIRING: 3, IN_SYNC: 4}
 
 
 def status(report):
-    return FAILED if report["error"] else DRIFTING if report["drift"] else IN_SYNC
+    if report["error"]:
+        return FAILED
+    if unhealthy(report):
+        return UNHEALTHY
+    if report["drift"]:
+        return DRIFTING
+    return EXPIRING if expiring(report) else IN_SYNC
 
 
 def redacted(value, key=None):
@@ -129,6 +209,14 @@ def queues_text(queues):
     return _show(queues)
 
 
+def health_text(report):
+    """The live health as one line: "-" when not checked, "ok", or the problems."""
+    health = report.get("health")
+    if not health:
+        return "-"
+    return "; ".join(problem_lines(report)) or "ok"
+
+
 def rows(fleet):
     """One dict per author, failed first, then drifting, then in sync (by host name within each)."""
     out = []
@@ -136,13 +224,16 @@ def rows(fleet):
         out.append({"host": host, "status": status(report), "aem_version": _show(report.get("aem_version")),
                     "model": _show(report.get("model")), "credential_type": _show(report.get("credential_type")),
                     "drift": drift_lines(report), "error": report["error"],
-                    "queues": queues_text(report.get("queues"))})
+                    "queues": queues_text(report.get("queues")), "health": health_text(report)})
     return sorted(out, key=lambda r: (_ORDER[r["status"]], r["host"]))
 
 
 def _counts(fleet):
-    return "%d author(s): %d failed, %d drifting, %d in sync" % (
+    text = "%d author(s): %d failed, %d drifting, %d in sync" % (
         fleet["hosts"], len(fleet["failed"]), len(fleet["drifting"]), len(fleet["in_sync"]))
+    if fleet.get("health_checked"):
+        text += "; %d unhealthy, %d with a certificate expiring" % (len(fleet["unhealthy"]), len(fleet["expiring"]))
+    return text
 
 
 _CSS = """
@@ -155,6 +246,8 @@ td.status{font-weight:600;white-space:nowrap}
 tr.failed td.status{background:#fde2e1;color:#8a1410}
 tr.drifting td.status{background:#fff1cc;color:#7a5200}
 tr.in-sync td.status{background:#e3f5e1;color:#1d5e1a}
+tr.unhealthy td.status{background:#fde2e1;color:#8a1410}
+tr.expiring td.status{background:#fff1cc;color:#7a5200}
 """
 
 
@@ -162,6 +255,8 @@ def html_report(fleet):
     """A self-contained HTML page (inline CSS, no script, no external asset): the counts and one row per author;
     every value is escaped."""
     esc = html.escape
+    # the Health column only when the audit checked it (aem_brand_portal health=true)
+    with_health = bool(fleet.get("health_checked"))
     body = []
     for row in rows(fleet):
         if row["error"]:
@@ -172,17 +267,17 @@ def html_report(fleet):
             what = "-"
         body.append(
             '<tr class="%s" data-host="%s" data-status="%s"><td class="host">%s</td><td>%s</td><td>%s</td>'
-            '<td>%s</td><td class="status">%s</td><td class="what">%s</td><td class="queues">%s</td></tr>'
+            '<td>%s</td><td class="status">%s</td><td class="what">%s</td><td class="queues">%s</td>%s</tr>'
             % (row["status"].replace(" ", "-"), esc(row["host"]), esc(row["status"]), esc(row["host"]),
                esc(row["aem_version"]), esc(row["model"]), esc(row["credential_type"]), esc(row["status"]), what,
-               esc(row["queues"])))
+               esc(row["queues"]), '<td class="health">%s</td>' % esc(row["health"]) if with_health else ""))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             "<title>Brand Portal audit</title><style>%s</style></head>\n<body>\n<h1>Brand Portal audit</h1>\n"
             "<p class=\"counts\">%s</p>\n<table id=\"authors\"><thead><tr><th>Author</th><th>AEM version</th>"
             "<th>Model</th><th>Credential type</th><th>Status</th><th>What drifts / why it failed</th>"
-            "<th>Queues</th></tr></thead>\n<tbody>\n%s\n</tbody></table>\n</body></html>\n"
-            % (_CSS.strip(), esc(_counts(fleet)), "\n".join(body)))
+            "<th>Queues</th>%s</tr></thead>\n<tbody>\n%s\n</tbody></table>\n</body></html>\n"
+            % (_CSS.strip(), esc(_counts(fleet)), "<th>Health</th>" if with_health else "", "\n".join(body)))
 
 
 def _md(text):
@@ -193,15 +288,18 @@ def _md(text):
 
 def markdown_summary(fleet):
     """Markdown for a CI job summary: the counts and a table, one row per author, the problems first."""
-    icons = {FAILED: "**failed**", DRIFTING: "**drifting**", IN_SYNC: "in sync"}
+    icons = {FAILED: "**failed**", UNHEALTHY: "**unhealthy**", DRIFTING: "**drifting**", EXPIRING: "**expiring**",
+             IN_SYNC: "in sync"}
+    with_health = bool(fleet.get("health_checked"))
     lines = ["## Brand Portal audit", "", _md(_counts(fleet)), "",
-             "| Author | AEM version | Model | Credential type | Status | What drifts / why it failed | Queues |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+             "| Author | AEM version | Model | Credential type | Status | What drifts / why it failed | Queues |"
+             + (" Health |" if with_health else ""),
+             "| --- | --- | --- | --- | --- | --- | --- |" + (" --- |" if with_health else "")]
     for row in rows(fleet):
         what = row["error"] if row["error"] else "; ".join(row["drift"]) or "-"
-        lines.append("| %s |" % " | ".join(_md(v) for v in (
-            row["host"], row["aem_version"], row["model"], row["credential_type"], icons[row["status"]], what,
-            row["queues"])))
+        cells = [row["host"], row["aem_version"], row["model"], row["credential_type"], icons[row["status"]], what,
+                 row["queues"]] + ([row["health"]] if with_health else [])
+        lines.append("| %s |" % " | ".join(_md(v) for v in cells))
     return "\n".join(lines) + "\n"
 
 

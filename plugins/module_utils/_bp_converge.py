@@ -78,6 +78,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication
     ensure_agent_present,
     list_agents,
     describe_queue,
+    duration,
     read_queue,
     run_test_connection,
     select_agents,
@@ -465,7 +466,10 @@ class Run(object):
         found = {}
         for agent in self.tenant_agents:
             queue = read_queue(self.client, agent)
-            found[agent.name] = dict(queue, summary=describe_queue(queue))
+            summary = describe_queue(queue)
+            if queue.get("oldest_item_age") is not None:
+                summary += ", oldest waiting %s" % duration(queue["oldest_item_age"])
+            found[agent.name] = dict(queue, summary=summary)
         self.result["queues"] = found
 
     # -- live health (the audit's) ------------------------------------------------------------------

@@ -17,7 +17,12 @@ description:
   - C(report.html) is a self-contained page (inline CSS, no script, no external asset) and C(summary.md) the same
     table in Markdown for CI job summaries - one row per author with AEM version, model, credential type, status
     (failed, drifting or in sync), what drifts (item, property, before and after) or why the author could not be
-    audited, and the queue state when the audit result carries a C(queues) key (C(-) otherwise). Failed authors
+    audited, and the queue state when the audit result carries a C(queues) key (C(-) otherwise).
+  - When the audit checked health (O(aemtools.brand_portal.aem_brand_portal#module:health=true)), every report also
+    carries it - C(<host>.json) a C(health) key (C(healthy), C(expiring), C(problems), the token check, the certificate
+    and the credential type AEM holds), C(fleet.json) the C(unhealthy) and C(expiring) hosts, C(junit.xml) a second
+    suite C(brand_portal_health) (a failure of type C(unhealthy) or C(expiry) lists the problems), and the HTML and
+    Markdown tables a Health column; an unhealthy author is listed right after the failed ones. Failed authors
     come first, then drifting ones, then those in sync. The value of every secret-looking property (a name with
     password, secret, private key, access or refresh token, credential) is shown as C(<redacted>); host names and
     values are escaped.
@@ -57,9 +62,24 @@ options:
     type: list
     elements: str
   fail_on_drift:
-    description: Fail (after writing the reports) when an author drifts or could not be audited.
+    description:
+      - Fail (after writing the reports) when an author drifts or could not be audited. The same as O(fail_on=[drift]).
     type: bool
     default: false
+  fail_on:
+    description:
+      - Fail (after writing the reports) on any of these; an author that could not be audited fails under each.
+      - C(drift) - an author differs from its desired state.
+      - C(unhealthy) - the audit checked health (M(aemtools.brand_portal.aem_brand_portal) with
+        O(aemtools.brand_portal.aem_brand_portal#module:health=true)) and something does not work - Adobe IMS issues no
+        token with the credential AEM holds, a queue is blocked, paused or stuck, a Test Connection failed, the
+        certificate has expired.
+      - C(expiry) - a certificate expires within the audit's
+        O(aemtools.brand_portal.aem_brand_portal#module:certificate_warn_days).
+    type: list
+    elements: str
+    choices: [drift, unhealthy, expiry]
+    default: []
 """
 
 EXAMPLES = r"""
@@ -79,11 +99,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 fleet:
-  description: The fleet summary - C(hosts) (number), C(drifting), C(failed), C(in_sync) (host names) - without the
-    per-host reports.
+  description: The fleet summary - C(hosts) (number), C(drifting), C(failed), C(in_sync), C(unhealthy), C(expiring)
+    (host names), C(health_checked) - without the per-host reports.
   returned: always
   type: dict
-  sample: {hosts: 3, drifting: [author2], failed: [], in_sync: [author1, author3]}
+  sample: {hosts: 3, drifting: [author2], failed: [], in_sync: [author1, author3], unhealthy: [author3],
+           expiring: [], health_checked: true}
 written:
   description: The report files whose content changed (among C(<host>.json), C(fleet.json), C(junit.xml),
     C(report.html), C(summary.md) in O(dest)).
@@ -95,6 +116,8 @@ written:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._audit_report import (
+    FAIL_ON,
+    failing,
     fleet_report,
     host_report,
     summary_line,
@@ -109,6 +132,7 @@ def argument_spec():
         result_var=dict(type="str", default="brand_portal_configure_audit"),
         hosts=dict(type="list", elements="str"),
         fail_on_drift=dict(type="bool", default=False),
+        fail_on=dict(type="list", elements="str", choices=list(FAIL_ON), default=[]),
     )
 
 
@@ -125,10 +149,14 @@ def report(params, results, urls=None):
                        "write" % (params["dest"], exc.strerror or exc)}
     summary = dict((k, v) for k, v in fleet.items() if k != "results")
     result = {"changed": False, "fleet": summary, "written": written, "msg": summary_line(fleet, params["dest"])}
-    if params["fail_on_drift"] and (fleet["drifting"] or fleet["failed"]):
-        result.update(failed=True, msg="Drift: %s; not audited: %s. See %s." % (
-            ", ".join(fleet["drifting"]) or "none", ", ".join(fleet["failed"]) or "none",
-            params["dest"] + "/fleet.json"))
+    fail_on = set(params.get("fail_on") or []) | ({"drift"} if params["fail_on_drift"] else set())
+    reasons = failing(fleet, fail_on)
+    if reasons:
+        names = (("drift", "Drift"), ("unhealthy", "unhealthy"), ("expiry", "certificate expiring"))
+        parts = ["%s: %s" % (label, ", ".join(reasons.get(key) or []) or "none") for key, label in names
+                 if key in fail_on]
+        result.update(failed=True, msg="%s; not audited: %s. See %s." % (
+            "; ".join(parts), ", ".join(fleet["failed"]) or "none", params["dest"] + "/fleet.json"))
     return result
 
 

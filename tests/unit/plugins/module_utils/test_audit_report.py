@@ -271,3 +271,76 @@ def test_the_html_page_is_self_contained():
     table = parsed(page)
     assert "style" in table.tags and "script" not in table.tags and "link" not in table.tags
     assert not re.search(r"(?i)(src|href)\s*=|url\(|@import", page)
+
+
+# -- live health (aem_brand_portal health=true) ----------------------------------------------------------------------
+
+HEALTHY = dict(IN_SYNC, healthy=True, expiring=False, problems=[], aem_credential_type="oauth",
+               health={"checked": True, "ok": True, "source": "aem_check_health",
+                       "message": "Token is retrieved successfully"}, certificate_expiry=None)
+BROKEN_TOKEN = dict(HEALTHY, healthy=False, health={"checked": True, "ok": False, "source": "aem_check_health",
+                                                    "message": "Error: invalid_client"},
+                    problems=[{"kind": "token", "item": "Brand Portal", "message": "Error: invalid_client"}])
+BLOCKED = dict(HEALTHY, healthy=False, problems=[
+    {"kind": "queue", "item": "mp_replication_1", "message": "the queue is blocked with 1 item"}])
+EXPIRING = dict(HEALTHY, expiring=True, aem_credential_type="jwt", credential_type="jwt", problems=[
+    {"kind": "expiry", "item": "brandportal", "message": "the certificate CN=x expires in 10 days"}],
+    certificate_expiry={"alias": "brandportal", "not_after": "2026-12-16T12:00:00Z", "days_left": 10,
+                        "status": "expiring", "warn_days": 30})
+
+
+def health_fleet():
+    return fleet_report(dict((h, host_report(h, r)) for h, r in (
+        ("a-healthy", HEALTHY), ("b-token", BROKEN_TOKEN), ("c-queue", BLOCKED), ("d-expiring", EXPIRING),
+        ("e-drifting", dict(HEALTHY, in_sync=False, drift=DRIFTING["drift"])), ("f-failed", FAILED))))
+
+
+def test_health_goes_into_each_report_and_the_fleet_lists_unhealthy_and_expiring_hosts():
+    summary = health_fleet()
+    assert summary["health_checked"] is True
+    assert summary["unhealthy"] == ["b-token", "c-queue"] and summary["expiring"] == ["d-expiring"]
+    report = summary["results"]["b-token"]
+    assert report["health"]["healthy"] is False and report["health"]["token"]["message"] == "Error: invalid_client"
+    assert summary["results"]["d-expiring"]["health"]["certificate"]["days_left"] == 10
+    assert summary["results"]["d-expiring"]["health"]["aem_credential_type"] == "jwt"
+    # a failed audit carries no health; an author without health data (an older result) none either
+    assert "health" not in summary["results"]["f-failed"] and "health" not in host_report("x", IN_SYNC)
+    assert "health_checked" not in fleet()
+
+
+def test_rows_put_unhealthy_right_after_failed_and_expiring_before_in_sync():
+    assert [(r["host"], r["status"]) for r in rows(health_fleet())] == [
+        ("f-failed", "failed"), ("b-token", "unhealthy"), ("c-queue", "unhealthy"), ("e-drifting", "drifting"),
+        ("d-expiring", "expiring"), ("a-healthy", "in sync")]
+
+
+def test_health_shows_in_junit_html_and_markdown():
+    summary = health_fleet()
+    root = ET.fromstring(junit(summary))
+    suites = dict((s.get("name"), s) for s in root)
+    assert sorted(suites) == ["brand_portal_drift", "brand_portal_health"]
+    health = suites["brand_portal_health"]
+    assert health.get("failures") == "3" and health.get("errors") == "1" and root.get("tests") == "12"
+    cases = dict((c.get("name"), c) for c in health)
+    assert cases["b-token"].find("failure").get("type") == "unhealthy"
+    assert "token Brand Portal: Error: invalid_client" in cases["b-token"].find("failure").text
+    assert cases["d-expiring"].find("failure").get("type") == "expiry"
+    assert list(cases["a-healthy"]) == [] and cases["f-failed"].find("error") is not None
+    page = html_report(summary)
+    by_host = dict((r["attrs"]["data-host"], r) for r in parsed(page).rows)
+    assert "<th>Health</th>" in page and by_host["a-healthy"]["cells"][7] == "ok"
+    assert by_host["c-queue"]["cells"][7] == "queue mp_replication_1: the queue is blocked with 1 item"
+    assert by_host["c-queue"]["attrs"]["data-status"] == "unhealthy"
+    md = markdown_summary(summary)
+    assert "| Queues | Health |" in md and "**unhealthy**" in md and "**expiring**" in md
+    assert "2 unhealthy, 1 with a certificate expiring" in md
+
+
+def test_health_from_the_engine_round_trips_into_the_report():
+    aem = configured_author()
+    aem.queued["mp_replication_3"] = ["/content/dam/x.jpg"]
+    result = run(aem, ims=no_ims, state="gathered", health=True)[0]
+    report = host_report("author1", result)
+    assert report["health"]["healthy"] is False and report["drift"] is False
+    assert [(p["kind"], p["item"]) for p in report["health"]["problems"]] == [("queue", "mp_replication_3")]
+    assert fleet_report({"author1": report})["unhealthy"] == ["author1"]

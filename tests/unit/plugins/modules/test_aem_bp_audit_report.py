@@ -81,3 +81,32 @@ def test_a_dest_that_cannot_be_a_directory_is_named_in_the_error(tmp_path):
     result = report(params(str(blocker / "reports")), {"a1": IN_SYNC})
     assert result["failed"] is True and result["changed"] is False
     assert result["msg"].startswith("option dest: cannot write the reports in %s" % (blocker / "reports"))
+
+
+HEALTHY = dict(IN_SYNC, healthy=True, expiring=False, problems=[])
+UNHEALTHY = dict(IN_SYNC, healthy=False, expiring=False, problems=[{"kind": "token", "item": "Brand Portal",
+                                                                      "message": "Error: invalid_client"}])
+EXPIRING = dict(IN_SYNC, healthy=True, expiring=True, problems=[{"kind": "expiry", "item": "brandportal",
+                                                                   "message": "expires in 10 days"}])
+
+
+@pytest.mark.parametrize("fail_on, fails, words", [
+    ([], False, None),
+    (["drift"], False, None),
+    (["unhealthy"], True, "unhealthy: a2"),
+    (["expiry"], True, "certificate expiring: a3"),
+    (["drift", "unhealthy", "expiry"], True, "Drift: none; unhealthy: a2; certificate expiring: a3"),
+])
+def test_fail_on_picks_what_fails_the_audit(tmp_path, fail_on, fails, words):
+    dest = str(tmp_path)
+    result = report(dict(params(dest), fail_on=fail_on), {"a1": HEALTHY, "a2": UNHEALTHY, "a3": EXPIRING})
+    assert result["fleet"]["unhealthy"] == ["a2"] and result["fleet"]["expiring"] == ["a3"]
+    assert bool(result.get("failed")) is fails
+    if fails:
+        assert result["msg"].startswith(words) and "not audited: none" in result["msg"]
+    assert fleet_json(dest)["results"]["a2"]["health"]["problems"][0]["kind"] == "token"
+
+
+def test_fail_on_unhealthy_also_fails_on_an_author_that_could_not_be_audited(tmp_path):
+    result = report(dict(params(str(tmp_path), hosts=["a1", "a2"]), fail_on=["unhealthy"]), {"a1": HEALTHY})
+    assert result["failed"] is True and "not audited: a2" in result["msg"]
