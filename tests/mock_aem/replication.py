@@ -326,9 +326,10 @@ class Queues:
         }
 
     def add_items(self, agent_path: str, n: int = 0, paths: Optional[List[str]] = None,
-                  type_: str = inferred.value("aem.queue_item_type")) -> None:
+                  type_: str = inferred.value("aem.queue_item_type"), age_seconds: float = 0) -> None:
         q = self.get(agent_path)
-        now = int(time.time() * 1000)
+        # an item's "time" is when it was queued (AEM's clock, ms); age_seconds back-dates it
+        now = int((time.time() - max(age_seconds, 0)) * 1000)
         targets = list(paths or []) + ["/content/dam/mock/asset-%d" % (len(q.items) + i) for i in range(n)]
         with self._lock:
             for p in targets:
@@ -393,8 +394,8 @@ def handle(app: "AuthorApp", request: Request) -> Optional[Response]:
 
 def admin_queue(app: "AuthorApp", request: Request, agent: str) -> Response:
     """``/__mock__/queues/<agent>``: GET the status; POST JSON ``{"runmode": "author", "add": N,
-    "paths": [...], "blocked": bool, "paused": bool, "drain_seconds": float, "drain": true,
-    "clear": true}``. ``drain_seconds`` drains the current items evenly over that time;
+    "paths": [...], "age_seconds": S, "blocked": bool, "paused": bool, "drain_seconds": float, "drain": true,
+    "clear": true}``. ``age_seconds`` back-dates the added items (queued S seconds ago). ``drain_seconds`` drains the current items evenly over that time;
     ``drain`` empties the queue now."""
     if agent.startswith("/"):
         agent_path = agent
@@ -413,7 +414,8 @@ def admin_queue(app: "AuthorApp", request: Request, agent: str) -> Response:
             app.queues.command(agent_path, "clear")
         if body.get("add") or body.get("paths"):
             app.queues.add_items(agent_path, int(body.get("add") or 0), body.get("paths"),
-                                 body.get("type", inferred.value("aem.queue_item_type")))
+                                 body.get("type", inferred.value("aem.queue_item_type")),
+                                 float(body.get("age_seconds") or 0))
         with app.queues._lock:
             if "blocked" in body:
                 q.blocked = bool(body["blocked"])

@@ -111,6 +111,17 @@ def test_queue_blocked_and_retry(aem):
     assert aem.get(AGENT + "/jcr:content.queue.json").json()["metaData"]["queueStatus"]["isBlocked"] is False
 
 
+def test_queue_item_time_is_when_it_was_queued(aem):
+    """§5.4: an item's ``time`` is when it entered the queue and ``queueStatus.time`` the status time, both ms of AEM's
+    clock, so their difference is how long the item has waited; age_seconds back-dates items (admin API)."""
+    aem.admin("POST", "/queues/publish", json={"paths": ["/content/dam/old.png"], "age_seconds": 3600})
+    aem.admin("POST", "/queues/publish", json={"paths": ["/content/dam/new.png"]})
+    j = aem.get(AGENT + "/jcr:content.queue.json").json()
+    now, items = j["metaData"]["queueStatus"]["time"], dict((i["path"], i["time"]) for i in j["queue"])
+    assert 3590 <= (now - items["/content/dam/old.png"]) / 1000.0 <= 3700
+    assert 0 <= (now - items["/content/dam/new.png"]) / 1000.0 < 60
+
+
 def test_queue_drains_on_command(aem):
     """Admin API: items drain on command ("drain": true) or over drain_seconds."""
     aem.admin("POST", "/queues/publish", json={"add": 2})
