@@ -23,7 +23,7 @@ LAYERS = [
     # 3: JCR nodes, replication agents, OSGi / Adobe IMS configurations
     {"_jcr_node", "_replication", "_ims_config"},
     # 4: Brand Portal rules
-    {"_brand_portal", "_bp_detect", "_backup", "_restore", "_preflight", "_bp_health"},
+    {"_brand_portal", "_bp_detect", "_backup", "_restore", "_preflight", "_bp_health", "_capture"},
     # 5: the per-author engine
     {"_bp_converge"},
     # 6: the glue between AnsibleModule and the clients
