@@ -137,8 +137,8 @@ def _health_suite(root, fleet):
 def summary_line(fleet, dest):
     health = ""
     if fleet.get("health_checked"):
-        health = ", unhealthy: %s, certificate expiring: %s" % (", ".join(fleet["unhealthy"]) or "none",
-                                                               ", ".join(fleet["expiring"]) or "none")
+        health = ", unhealthy: %s, certificate expiring: %s" % (
+            ", ".join(fleet["unhealthy"]) or "none", ", ".join(fleet["expiring"]) or "none")
     return ("%d host(s) audited: %d in sync, drifting: %s, failed: %s%s; reports in %s"
             % (fleet["hosts"], len(fleet["in_sync"]), ", ".join(fleet["drifting"]) or "none",
                ", ".join(fleet["failed"]) or "none", health, dest))

@@ -356,8 +356,8 @@ aem_credential_type:
   type: str
 problems:
   description:
-    - With O(health=true), what is wrong - C(kind) (C(token), C(test_connection), C(queue), C(certificate): the author
-      is unhealthy; C(expiry): a certificate to renew soon), C(item) and C(message).
+    - With O(health=true), what is wrong - C(kind), C(item) and C(message). A C(kind) of C(token), C(test_connection),
+      C(queue) or C(certificate) makes the author unhealthy; C(expiry) is a certificate to renew soon.
   returned: with O(health=true) and AEM answered
   type: list
   elements: dict

@@ -78,17 +78,17 @@ def test_queue_problems_blocked_paused_unavailable_and_stuck():
 
 def test_oldest_item_age_uses_aems_clock():
     data = {"metaData": {"queueStatus": {"isBlocked": False, "isPaused": False, "time": 1700000600000}},
-            "queue": [{"path": "/content/dam/b", "time": 1700000300000}, {"path": "/content/dam/a",
-                                                                            "time": 1700000000000}]}
+            "queue": [{"path": "/content/dam/b", "time": 1700000300000},
+                      {"path": "/content/dam/a", "time": 1700000000000}]}
     assert parse_queue(data)["oldest_item_age"] == 600
     # no status time (or no items): no age, and the key is left out
-    assert "oldest_item_age" not in parse_queue({"metaData": {"queueStatus": {"isBlocked": False}},
-                                                  "queue": data["queue"]})
+    timeless = {"metaData": {"queueStatus": {"isBlocked": False}}, "queue": data["queue"]}
+    assert "oldest_item_age" not in parse_queue(timeless)
 
 
 def test_duration():
-    assert [duration(s) for s in (5, 61, 3600, 3660, 90000, 86400)] == ["5 s", "1 min", "1 h", "1 h 1 min",
-                                                                         "1 d 1 h", "1 d"]
+    expected = ["5 s", "1 min", "1 h", "1 h 1 min", "1 d 1 h", "1 d"]
+    assert [duration(s) for s in (5, 61, 3600, 3660, 90000, 86400)] == expected
 
 
 # -- the engine on a faked AEM 6.5 author --------------------------------------------------------------------------

@@ -84,10 +84,10 @@ def test_a_dest_that_cannot_be_a_directory_is_named_in_the_error(tmp_path):
 
 
 HEALTHY = dict(IN_SYNC, healthy=True, expiring=False, problems=[])
-UNHEALTHY = dict(IN_SYNC, healthy=False, expiring=False, problems=[{"kind": "token", "item": "Brand Portal",
-                                                                      "message": "Error: invalid_client"}])
-EXPIRING = dict(IN_SYNC, healthy=True, expiring=True, problems=[{"kind": "expiry", "item": "brandportal",
-                                                                   "message": "expires in 10 days"}])
+TOKEN = {"kind": "token", "item": "Brand Portal", "message": "Error: invalid_client"}
+UNHEALTHY = dict(IN_SYNC, healthy=False, expiring=False, problems=[TOKEN])
+EXPIRY = {"kind": "expiry", "item": "brandportal", "message": "expires in 10 days"}
+EXPIRING = dict(IN_SYNC, healthy=True, expiring=True, problems=[EXPIRY])
 
 
 @pytest.mark.parametrize("fail_on, fails, words", [
