@@ -110,7 +110,7 @@ class AemCloudServiceError(AemError):
                "brand-portal/configure-aem-assets-with-brand-portal")
     hint = ("on AEM as a Cloud Service Brand Portal is activated from Cloud Manager, which creates the configuration on "
             "the author and activates Brand Portal on the instance's IMS organisation; it is not configured on the author, "
-            "and this collection configures AEM 6.3, 6.4 and 6.5 authors only. See %s" % doc_url)
+            "and this collection configures AEM 6.3, 6.4 and 6.5 authors only (see %s)." % doc_url)
 
     def __init__(self, message, release=None, **kwargs):
         super().__init__(message, **kwargs)

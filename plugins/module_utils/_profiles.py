@@ -225,7 +225,7 @@ def read_version(client):
         # AEM as a Cloud Service has no Web Console; nor has an AEM 6.x author whose proxy blocks /system/console.
         error.hint = ("AEM 6.x answers the product information on its Web Console: if the url passes a proxy or "
                       "dispatcher, let /system/console through. If this is AEM as a Cloud Service, which has no Web "
-                      "Console: Brand Portal is activated there from Cloud Manager, not configured on the author (%s)"
+                      "Console: Brand Portal is activated there from Cloud Manager, not configured on the author (see %s)."
                       % AemCloudServiceError.doc_url)
         raise
     return version_from_product_info(lines, PRODUCT_INFO_PATH)

@@ -92,6 +92,11 @@ options:
     type: str
     choices: [on_create, always]
     default: on_create
+notes:
+  - A generic module for any Sling-based AEM author, so it does not read the AEM version and also works on AEM as a
+    Cloud Service (where C(/apps) and C(/libs) are read-only). It is no way to configure Brand Portal there; on
+    AEM as a Cloud Service Brand Portal is activated from Cloud Manager, and the Brand Portal modules and roles of
+    this collection stop with that explanation before they write anything.
 seealso:
   - name: Sling POST servlet
     description: How AEM creates, modifies and deletes content over HTTP.

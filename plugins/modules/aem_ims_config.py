@@ -33,6 +33,7 @@ author:
   - aemtools contributors (@aemtools)
 extends_documentation_fragment:
   - aemtools.brand_portal.connection
+  - aemtools.brand_portal.cloud_service
   - aemtools.brand_portal.attributes
   - aemtools.brand_portal.attributes.ACTION_GROUP
 attributes:
@@ -481,6 +482,8 @@ def main():
                             if v)
     try:
         if params["state"] == "absent":
+            # the version is read only to stop on AEM as a Cloud Service before the delete
+            read_profile(client)
             result = ensure_absent(client, params["title"], module.check_mode)
         else:
             result = present(module, client, params)

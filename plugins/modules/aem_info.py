@@ -50,6 +50,9 @@ options:
 notes:
   - Some version-specific paths and property names are inferred from public documentation rather than observed on
     a real instance; RV(brand_portal.inferred) lists them.
+  - On AEM as a Cloud Service Brand Portal is activated from Cloud Manager, not configured on the author; the
+    module recognises such an author by its product information (or its C(*.adobeaemcloud.com) host, then
+    without a request) and fails with that explanation, also with O(wait_ready=true) (at once, without waiting).
 """
 
 EXAMPLES = r"""
@@ -136,7 +139,11 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_module 
     fail_from,
     new_client,
 )
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import AemAuthError, AemError
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors import (
+    AemAuthError,
+    AemCloudServiceError,
+    AemError,
+)
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import Profile, read_version
 
 BUNDLES = "/system/console/bundles.json"
@@ -176,7 +183,8 @@ def wait_until_ready(module, client):
             if ready:
                 return version, bundles, ready
             last = bundles["status"] or "bundles not all active"
-        except AemAuthError:
+        except (AemAuthError, AemCloudServiceError):
+            # waiting changes neither a wrong password nor the kind of AEM
             raise
         except AemError as error:
             # A starting AEM refuses connections or answers errors; keep waiting.

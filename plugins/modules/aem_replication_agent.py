@@ -151,7 +151,9 @@ options:
     type: bool
     default: false
 notes:
-  - Replication agents of AEM as a Cloud Service (Sling Content Distribution) are not managed by this module.
+  - Replication agents of AEM as a Cloud Service (Sling Content Distribution) are not managed by this module. It
+    does not read the AEM version, so it does not refuse such an author; there Brand Portal is activated from Cloud
+    Manager, and the Brand Portal modules and roles of this collection stop with that explanation.
 seealso:
   - module: aemtools.brand_portal.aem_replication_agent_info
   - module: aemtools.brand_portal.aem_replication_agent_test

@@ -40,6 +40,9 @@ options:
       - How many of the first queued items to return per agent.
     type: int
     default: 5
+notes:
+  - For the classic replication agents of AEM 6.x; it does not read the AEM version. AEM as a Cloud Service has no
+    classic replication agents (Sling Content Distribution), and Brand Portal is activated there from Cloud Manager.
 seealso:
   - module: aemtools.brand_portal.aem_replication_agent
   - module: aemtools.brand_portal.aem_replication_queue_wait

@@ -43,6 +43,8 @@ options:
 notes:
   - At least one of O(names), O(name_prefix) and O(transport_uri_prefix) is required, so that a task never tests
     every agent of an instance by accident.
+  - For the classic replication agents of AEM 6.x; it does not read the AEM version. AEM as a Cloud Service has no
+    classic replication agents (Sling Content Distribution), and Brand Portal is activated there from Cloud Manager.
 seealso:
   - module: aemtools.brand_portal.aem_replication_agent
   - module: aemtools.brand_portal.aem_replication_agent_info

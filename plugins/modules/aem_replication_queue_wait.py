@@ -50,6 +50,8 @@ options:
 notes:
   - A paused queue that still holds items is busy; a paused empty queue is idle.
   - A blocked queue (its first item failed and waits for a retry) is busy even when AEM reports no items.
+  - For the classic replication agents of AEM 6.x; it does not read the AEM version. AEM as a Cloud Service has no
+    classic replication agents (Sling Content Distribution), and Brand Portal is activated there from Cloud Manager.
 seealso:
   - module: aemtools.brand_portal.aem_replication_agent_info
   - module: aemtools.brand_portal.aem_replication_agent
