@@ -193,6 +193,7 @@ class Capture(object):
                                          if profile.ims_configuration else None)
         capture["users"] = self._try("the users", lambda: self.users(capture, profile))
         capture["servlets"] = self._try("the servlets", lambda: self.servlets(capture, profile))
+        capture["packages"] = self._try("the packages", lambda: self.packages(version))
         capture["errors"] = self.errors
         return capture
 
@@ -314,6 +315,14 @@ class Capture(object):
         if self.check_health and profile.ims_configuration:
             servlets["ims_health"] = [self.health(p["pid"]) for p in ims.get("providers") or []]
         return servlets
+
+    def packages(self, version):
+        """HEAD (not downloaded) of Adobe's OAuth hotfix package where Package Manager would keep it (6.5 only)."""
+        if version.line != "6.5":
+            return {}
+        path = fact("oauth_hotfix_package")
+        return {"oauth_hotfix": {"path": path, "status": self._get(path, "look for the OAuth hotfix package",
+                                                                   method="HEAD").status}}
 
     def health(self, pid):
         """One Check Health (AEM asks IMS for a token; nothing is written in AEM): status and verdict only."""
@@ -717,6 +726,16 @@ def _check_keystore_file(view, value):
     return _result(CONFIRMED, captured, "HEAD, not downloaded")
 
 
+def _check_hotfix_package(view, value):
+    package = ((view.capture.get("packages") or {}).get("oauth_hotfix")) or {}
+    if package.get("status") == 200:
+        return _result(CONFIRMED, package, "the package is installed there")
+    if package:
+        return _not_covered("no package at %s (HTTP %s): not installed, or kept elsewhere - capture an author with "
+                            "the hotfix installed" % (value, package.get("status")))
+    return _not_covered("not AEM 6.5")
+
+
 def _only_writes(view, value):
     return _not_covered("a behaviour of writes (restore); a capture only reads")
 
@@ -753,6 +772,7 @@ CHECKS = {
     "ims_jwt_token_request": _check_token_request("jwt", "/ims/exchange/jwt"),
     "ims_oauth_token_request": _check_token_request("oauth", "/ims/token/v3"),
     "keystore_file": _check_keystore_file,
+    "oauth_hotfix_package": _check_hotfix_package,
     "restore_binary_upload": _only_writes,
     "restore_order": _only_writes,
     "protected_properties": _only_writes,
@@ -780,7 +800,10 @@ def compare(capture):
     results = []
     for name, entry in FACTS.items():
         check = CHECKS.get(name)
-        if check is None:
+        if check is None and name.startswith("cloud_service_"):
+            verdict, captured, detail = _not_covered("about AEM as a Cloud Service, which a capture of AEM 6.x does "
+                                                     "not show")
+        elif check is None:
             verdict, captured, detail = _not_covered("the capture has no check for this fact yet")
         else:
             try:
