@@ -97,7 +97,7 @@ def test_admin_routes_answer_as_documented(mock_cli):
          lambda j: j == {"name": "bob"}, None),
         ("aem", "GET", "/__mock__/info", "/__mock__/info", None,
          lambda j: set(j) == {"app", "version", "enforce_csrf", "json_max_results", "ims_oauth_hotfix", "oauth",
-                             "cloud_service"}, None),
+                              "cloud_service"}, None),
         ("aem", "POST", "/__mock__/brand-portal/legacy", "/__mock__/brand-portal/legacy", {"tenant": "oldco"},
          lambda j: {"path", "tenantURL", "agents", "macUser", "clientId"} <= set(j) and len(j["agents"]) == 4, None),
         ("aem", "GET", "/__mock__/brand-portal", "/__mock__/brand-portal", None,

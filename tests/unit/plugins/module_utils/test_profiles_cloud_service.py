@@ -75,7 +75,7 @@ def test_product_info_with_an_unreadable_version_is_still_an_unexpected_answer()
 
 
 def test_read_profile_stops_on_a_cloud_service_author_after_one_read():
-    client, session, _, _ = make_client([FakeResponse(200, CLOUD_PRODUCT_INFO)])
+    client, session = make_client([FakeResponse(200, CLOUD_PRODUCT_INFO)])[:2]
     with pytest.raises(AemCloudServiceError) as info:
         read_profile(client)
     assert [c["method"] for c in session.calls] == ["GET"]
@@ -109,7 +109,7 @@ def test_other_hosts_are_not_cloud_service_hosts(url):
 
 
 def test_a_missing_product_info_hints_at_both_a_proxy_and_cloud_service():
-    client, _, _, _ = make_client([FakeResponse(404, "not found")])
+    client = make_client([FakeResponse(404, "not found")])[0]
     with pytest.raises(AemNotFoundError) as info:
         read_profile(client)
     text = str(info.value)
