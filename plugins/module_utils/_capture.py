@@ -103,9 +103,23 @@ def scrub(value, redactor, name=None):
     return value
 
 
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            for text in _strings(item):
+                yield text
+    elif isinstance(value, list):
+        for item in value:
+            for text in _strings(item):
+                yield text
+    elif isinstance(value, str):
+        yield value
+
+
 def leaks(text, redactor):
-    """What in a capture's text still looks secret (an empty list when nothing does): the last check before a
-    capture is returned or written."""
+    """What in a capture's JSON text still looks secret (an empty list when nothing does): the last check before a
+    capture is returned or written. Known secrets and credential shapes are looked for in each value, not in the
+    JSON text, where a key such as ``...reuse.access.token`` followed by its value would look like a credential."""
     found = []
     if _PRIVATE_KEY.search(text):
         found.append("a PEM private key")
@@ -113,7 +127,11 @@ def leaks(text, redactor):
         found.append("an AEM-encrypted value")
     if _JWT.search(text):
         found.append("a token (JWT)")
-    if redactor.text(text) != text:
+    try:
+        values = list(_strings(json.loads(text)))
+    except ValueError:
+        values = [text]
+    if any(redactor.text(value) != value for value in values):
         found.append("a known secret or a credential-shaped value")
     return found
 
