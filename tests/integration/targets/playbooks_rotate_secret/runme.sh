@@ -4,7 +4,7 @@
 # authors: author1-4 are the fleet rotated (rotate_hosts='aem_authors:!author5'); author5 stays on the old secret
 # as the straggler a report must name and the control that fails once the old secret is deleted.
 #   1. configure.yml configures every author with the OLD secret; the integration then holds [old, new]
-#   2. a WRONG new secret stops the run before any write (0 writes on every author)
+#   2. a WRONG new secret (or a JWT credential) stops the run before any write (0 writes on every author)
 #   3. --check writes nothing, claims no drift it cannot see and does not say that the old secret may go
 #   4. a failing author stops the rotation after its batch (serial 1): the authors after it are not written, and
 #      the failure lists who uses the new secret and says to keep the old one
@@ -99,7 +99,12 @@ has rotate-wrong "Adobe IMS refused the oauth credential rotate-client"
 has rotate-wrong "Nothing was written into AEM"
 hasnt rotate-wrong "Configure Brand Portal with the new client secret"
 admin stored "$state" "${pairs[@]}" -- old old old old old
-echo "2. a wrong new secret stopped the rotation before any write (0 writes on every author)"
+play rotate-jwt "$rotate" "${fleet[@]}" "${new[@]}" -e bp_credential_type=jwt
+[ "$rc" -ne 0 ] || fail rotate-jwt "the rotation of a JWT credential passed"
+has rotate-jwt "set bp_credential_type=oauth (it is jwt)"
+hasnt rotate-jwt "Ask Adobe IMS for a token"
+admin unchanged "$before" "$MOCK_AEM_PORTS"
+echo "2. a wrong new secret, or a credential that is not OAuth, stopped the rotation before any write"
 
 # 3. check mode: nothing written, no drift claimed for the secret AEM keeps encrypted, no 'delete the old one'
 before="$(admin writes "$MOCK_AEM_PORTS")"
