@@ -188,8 +188,9 @@ def main():
         try:
             result["changed"] = write_if_changed(params["dest"], text)
         except (IOError, OSError) as exc:
-            module.fail_json(msg="option dest: cannot write %s: %s; expected a file path the machine running the "
-                                 "module can write" % (params["dest"], exc.strerror or exc), **result)
+            result["msg"] = ("option dest: cannot write %s: %s; expected a file path the machine running the module "
+                             "can write" % (params["dest"], exc.strerror or exc))
+            module.fail_json(**result)
         result["dest"] = params["dest"]
     module.exit_json(**result)
 

@@ -14,7 +14,7 @@ description:
     of version facts (C(plugins/module_utils/_profiles.py), the paths, property names, agent names and servlet URLs
     the modules rely on) and says, for every fact, whether the capture confirms it, contradicts it (with the
     captured value beside the expected one) or does not cover it. Facts marked inferred in the table are the ones a
-    capture of a real author is for; RV(summary.inferred) lists them by verdict.
+    capture of a real author is for; C(inferred) in RV(summary) lists them by verdict.
   - Needs no AEM - only the capture file - so a capture taken on a customer's author can be checked anywhere the
     collection is installed, for example
     C(ansible localhost -m aemtools.brand_portal.aem_bp_capture_compare -a src=capture/author1.json).
