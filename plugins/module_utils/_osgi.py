@@ -8,7 +8,7 @@
 a factory's instances, create, update and delete - for any configuration. ``_ims_config.py`` builds Adobe IMS
 configurations on it.
 
-configMgr semantics (§9.1, VERIFIED) that shape this client:
+configMgr semantics (AEM facts §9.1, VERIFIED) that shape this client:
 
 * ``<pid>.json`` answers an array, ``[]`` when the PID has no configuration;
 * an update must name EVERY property in ``propertylist``: the ones not named are removed, so the
@@ -17,6 +17,9 @@ configMgr semantics (§9.1, VERIFIED) that shape this client:
   the client secret can never be compared, only written (policy ``on_create`` | ``always``);
 * a factory instance is created at ``[Temporary PID replaced by real PID upon save]`` and the
   302 ``Location`` names the new PID; ``apply=1&delete=1`` deletes.
+
+"AEM facts §N" cites a section of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._http import RETRY_STATUSES
 
-# -- configMgr (aem-http-api.md 9.1, VERIFIED) ------------------------------------------------------
+# -- configMgr (AEM facts §9.1, VERIFIED) -----------------------------------------------------------
 
 CONFIG_MGR = "/system/console/configMgr"
 TEMP_PID = "[Temporary PID replaced by real PID upon save]"
@@ -111,7 +114,7 @@ def read_config(client, pid):
 
 
 def parse_config_data(html):
-    """The ``configData = {...};`` object of the configMgr HTML page (§9.1)."""
+    """The ``configData = {...};`` object of the configMgr HTML page (AEM facts §9.1)."""
     match = _CONFIG_DATA.search(html or "")
     if not match:
         raise ValueError("no configData in the page")
@@ -144,7 +147,7 @@ def text(value):
 def config_form(properties, location=None, factory_pid=None):
     """configMgr form fields that leave the configuration holding exactly ``properties``.
 
-    ``propertylist`` names every property (those not named are removed, §9.1); lists repeat their
+    ``propertylist`` names every property (those not named are removed, AEM facts §9.1); lists repeat their
     field; names that collide with the form's own fields are sent as ``$name``.
     """
     fields = [("apply", "true"), ("action", "ajaxConfigManager")]
