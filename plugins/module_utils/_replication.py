@@ -7,19 +7,20 @@
 """Classic replication agents of AEM 6.x: where they live, how to create, change, delete and list
 them, their queues, Test Connection, and waiting until their queues are idle.
 
-Facts come from ``shared/reference/aem-http-api.md`` §5 (agents) and §1-§2 (Sling POST and GET):
+Facts come from AEM facts §5 (agents) and §1-§2 (Sling POST and GET), the sections of the collection's
+docs page "How AEM and Adobe IMS answer" (``docs/docsite/rst/aem_facts.rst``):
 
 * an agent is a ``cq:Page`` at ``/etc/replication/agents.<runmode>/<name>`` whose ``jcr:content``
-  (``nt:unstructured``) holds the settings (§5.1);
+  (``nt:unstructured``) holds the settings (AEM facts §5.1);
 * below ``agents.<runmode>`` AEM answers **403** for a missing agent, because Sling reads
-  ``.author/<name>`` as an extension and a suffix (§1.3): reads there treat 403 and 404 as absent;
+  ``.author/<name>`` as an extension and a suffix (AEM facts §1.3): reads there treat 403 and 404 as absent;
 * Test Connection is ``GET <agent>.test.html``; it succeeded iff the body contains "succeeded"
-  (§5.3);
-* the queue is ``GET <agent>/jcr:content.queue.json`` (§5.4).
+  (AEM facts §5.3);
+* the queue is ``GET <agent>/jcr:content.queue.json`` (AEM facts §5.4).
 
-The property names behind the module options are VERIFIED (§5.1) except
+The property names behind the module options are VERIFIED (AEM facts §5.1) except
 ``protocolHTTPConnectionClosed`` for "Close Connection" and the value ``clientauth`` of ``ssl``,
-which are INFERRED (§5.1, §6.4).
+which are INFERRED (AEM facts §5.1, §6.4).
 """
 
 from __future__ import annotations
@@ -64,15 +65,15 @@ AGENT_PAGE_TYPE = "cq:Page"
 AGENT_CONTENT_TYPE = "nt:unstructured"
 AGENT_RESOURCE_TYPE = "cq/replication/components/agent"
 AGENT_TEMPLATE = "/libs/cq/replication/templates/agent"
-# A missing agent below agents.<runmode> answers 403 (or 404), reference §1.3.
+# A missing agent below agents.<runmode> answers 403 (or 404), AEM facts §1.3.
 AGENT_MISSING = (403, 404)
 LOG_LEVELS = ("error", "info", "debug")
-# "clientauth" (the UI's "Client Auth") is INFERRED (§5.1); "default" and "relaxed" are VERIFIED.
+# "clientauth" (the UI's "Client Auth") is INFERRED (AEM facts §5.1); "default" and "relaxed" are VERIFIED.
 SSL_MODES = ("default", "relaxed", "clientauth")
 PASSWORD_PROPERTY = "transportPassword"
-# INFERRED (§5.1, §6.4): the Extended tab's "Close Connection" check box.
+# INFERRED (AEM facts §5.1, §6.4): the Extended tab's "Close Connection" check box.
 CLOSE_CONNECTION_PROPERTY = "protocolHTTPConnectionClosed"
-# VERIFIED (§8, §5.2): encrypts a value with the instance's CryptoSupport, answers {"protected": "{hex}"}.
+# VERIFIED (AEM facts §8, §5.2): encrypts a value with the instance's CryptoSupport, answers {"protected": "{hex}"}.
 CRYPTO_PATH = "/system/console/crypto/.json"
 
 # module option -> jcr:content property
@@ -97,7 +98,7 @@ PURGE_KEEP = ("sling:resourceType", "cq:template", "jcr:title", PASSWORD_PROPERT
 # no '/', no JCR-reserved characters.
 _AGENT_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,149}$")
 _LOG_STAMP = re.compile(r"^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d - ")
-# Log lines of a Test Connection that say what was done, not what went wrong (§5.3 examples).
+# Log lines of a Test Connection that say what was done, not what went wrong (AEM facts §5.3 examples).
 _ROUTINE_LINE = re.compile(r"^(Create new HttpClient|adding header:|\* HTTP Version|Sending \w+ request to|"
                            r"sent\. Response: 2\d\d|Replication \(TEST\) of .* successful|"
                            r"Transfer succeeded|Replication test succeeded)")
@@ -129,7 +130,7 @@ def truthy(value):
 
 
 def as_property_value(value):
-    """Settings are stored as strings, as AEM's agent dialog stores them (§5.1: enabled="true",
+    """Settings are stored as strings, as AEM's agent dialog stores them (AEM facts §5.1: enabled="true",
     retryDelay="60000"); the comparison is by text, so Boolean or Long values already stored by
     another tool are equal too."""
     if value is None:
@@ -305,7 +306,7 @@ def protect(client, value):
 
 
 def create_payload(to_set):
-    """One Sling POST to the page path that creates the cq:Page and its jcr:content (§5.2 RUBY_AEM)."""
+    """One Sling POST to the page path that creates the cq:Page and its jcr:content (AEM facts §5.2, RUBY_AEM)."""
     inner = build_post_payload(to_set, (), primary_type=AGENT_CONTENT_TYPE)
     payload = [("_charset_", "utf-8"), ("jcr:primaryType", AGENT_PAGE_TYPE)]
     payload.extend(("jcr:content/" + key, value) for key, value in inner if key != "_charset_")
@@ -363,7 +364,7 @@ def ensure_agent_present(client, spec, check_mode, encrypt=True):
 
 
 def ensure_agent_absent(client, runmode, name, check_mode):
-    """Delete one agent page with ``:operation=delete`` (HTTP DELETE answers 405, §1.1)."""
+    """Delete one agent page with ``:operation=delete`` (HTTP DELETE answers 405, AEM facts §1.1)."""
     validate_name("name", name)
     validate_runmode("runmode", runmode)
     path = agent_path(runmode, name)
@@ -386,8 +387,8 @@ def ensure_agent_absent(client, runmode, name, check_mode):
 def list_agents(client, runmode):
     """Every agent below ``agents.<runmode>``, sorted by name.
 
-    One ``GET agents.<runmode>.2.json`` holds each agent page and its jcr:content (§2: ``.N.json``
-    renders N levels).  Child keys starting with ``jcr:`` or ``rep:`` are not agents (§2, RUBY_AEM).
+    One ``GET agents.<runmode>.2.json`` holds each agent page and its jcr:content (AEM facts §2: ``.N.json``
+    renders N levels).  Child keys starting with ``jcr:`` or ``rep:`` are not agents (AEM facts §2, RUBY_AEM).
     When AEM answers with a shallower tree (``json.maximumresults``), the jcr:content of each agent
     is read on its own.
     """
@@ -405,7 +406,7 @@ def list_agents(client, runmode):
 
 
 def uri_prefix(prefix):
-    """A tenant's agents: ``transportUri`` starts with the tenant URL followed by ``/`` (reference §6.4),
+    """A tenant's agents: ``transportUri`` starts with the tenant URL followed by ``/`` (AEM facts §6.2),
     so that ``https://acme.example`` does not also select ``https://acme.example.org/...``."""
     return prefix if prefix.endswith("/") else prefix + "/"
 
@@ -471,7 +472,7 @@ def _int(value):
 
 
 def parse_queue(data, first=5):
-    """The §5.4 queue JSON as a small status: idle = no item waiting and not blocked.
+    """The queue JSON (AEM facts §5.4) as a small status: idle = no item waiting and not blocked.
 
     ``queueStatus`` holds only ``agentName`` and ``agentId`` when the queue is unavailable (for
     example a disabled agent); such a queue is reported with ``available`` false.
@@ -497,7 +498,8 @@ def parse_queue(data, first=5):
 
 def oldest_item_age(status, items):
     """Seconds the oldest item has waited, by AEM's own clock (``queueStatus.time`` minus the item's ``time``, both
-    in ms, §5.4), so a controller whose clock is off does not make a queue look stuck; None without items or times."""
+    in ms, AEM facts §5.4), so a controller whose clock is off does not make a queue look stuck; None without items
+    or times."""
     now = _int(status.get("time"))
     times = [_int(item.get("time")) for item in items if isinstance(item, dict) and _int(item.get("time")) > 0]
     if not now or not times:
@@ -506,7 +508,7 @@ def oldest_item_age(status, items):
 
 
 def read_queue(client, agent, first=5):
-    """The queue status of one agent (``GET <agent>/jcr:content.queue.json?agent=<name>``, §5.4)."""
+    """The queue status of one agent (``GET <agent>/jcr:content.queue.json?agent=<name>``, AEM facts §5.4)."""
     attempted = "read the replication queue of agent %s" % agent.path
     response = client.get(agent.path + "/jcr:content.queue.json", attempted, params={"agent": agent.name})
     try:
@@ -593,7 +595,7 @@ def wait_until_idle(client, agents, timeout, interval, first=5, clock=time.monot
 # -- Test Connection ----------------------------------------------------------------------------------
 
 def log_lines(body):
-    """The lines of a Test Connection answer: an HTML page around a ``<pre>`` log (§5.3); without a
+    """The lines of a Test Connection answer: an HTML page around a ``<pre>`` log (AEM facts §5.3); without a
     ``<pre>``, the text of the whole page without its ``<head>``."""
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
@@ -616,7 +618,7 @@ def reason_lines(lines):
 def run_test_connection(client, agent):
     """Run Test Connection of one agent: ``{"success", "reason", "log"}``, redacted.
 
-    Success iff the answer contains "succeeded" (§5.3, as Adobe's own test clients decide).  An
+    Success iff the answer contains "succeeded" (AEM facts §5.3, as Adobe's own test clients decide).  An
     HTTP error for this agent is a failure of this agent, not of the task; authentication and
     connection errors are raised.
     """
