@@ -6,7 +6,8 @@
 # collections.
 """Adobe IMS: JWT (Service Account) exchange and OAuth Server-to-Server tokens.
 
-Facts come from ``shared/reference/adobe-ims.md`` (cited as §n): endpoints, form fields, claims,
+Facts come from IMS facts §N, the sections of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``): endpoints, form fields, claims,
 the units of ``expires_in`` (milliseconds for the JWT exchange, seconds for ``/ims/token/v3``) and
 the error bodies real IMS sends, which :func:`ims_hint` turns into what the user must fix.
 """
@@ -39,9 +40,9 @@ except ImportError:  # pragma: no cover - exercised through missing_required_lib
 
 DEFAULT_IMS_URL = "https://ims-na1.adobelogin.com"
 BRAND_PORTAL_METASCOPE = "ent_brand_portal_sdk"
-JWT_EXCHANGE_PATH = "/ims/exchange/jwt"  # §1.1
-OAUTH_TOKEN_PATH = "/ims/token/v3"  # §4.1
-# Adobe's own clients sign JWTs valid for 180-300 s and exchange them at once (§2).
+JWT_EXCHANGE_PATH = "/ims/exchange/jwt"  # IMS facts §1.1
+OAUTH_TOKEN_PATH = "/ims/token/v3"  # IMS facts §4.1
+# Adobe's own clients sign JWTs valid for 180-300 s and exchange them at once (IMS facts §2).
 DEFAULT_JWT_LIFETIME = 300
 ORG_SUFFIX = "@AdobeOrg"
 TECHNICAL_ACCOUNT_SUFFIX = "@techacct.adobe.com"
@@ -104,7 +105,7 @@ def base_url(ims_url):
 
 
 def metascope_claim(ims_url, metascope):
-    """``ent_brand_portal_sdk`` -> ``https://ims-na1.adobelogin.com/s/ent_brand_portal_sdk`` (§2)."""
+    """``ent_brand_portal_sdk`` -> ``https://ims-na1.adobelogin.com/s/ent_brand_portal_sdk`` (IMS facts §2)."""
     if metascope.startswith("http://") or metascope.startswith("https://"):
         return metascope
     return "%s/s/%s" % (base_url(ims_url), metascope)
@@ -112,8 +113,8 @@ def metascope_claim(ims_url, metascope):
 
 def build_jwt_claims(ims_url, client_id, org_id, technical_account_id, metascopes, lifetime=DEFAULT_JWT_LIFETIME,
                      now=None):
-    """The claims Adobe documents for a Service Account JWT (§2); the IMS host is part of ``aud``
-    and of every metascope key, so they are built from the IMS actually called."""
+    """The claims Adobe documents for a Service Account JWT (IMS facts §2); the IMS host is part of ``aud``
+    and of every metascope key (IMS facts §6), so they are built from the IMS actually called."""
     if not metascopes:
         raise AemInputError("option metascopes: empty; expected at least one, e.g. %s" % BRAND_PORTAL_METASCOPE)
     if lifetime <= 0:
@@ -133,7 +134,7 @@ def build_jwt_claims(ims_url, client_id, org_id, technical_account_id, metascope
 
 
 def sign_jwt(claims, private_key):
-    """A compact RS256 JWS of ``claims`` (§2: IMS accepts RS256 only)."""
+    """A compact RS256 JWS of ``claims`` (IMS facts §2: IMS accepts RS256 only)."""
     token = jwt.encode(claims, private_key, algorithm="RS256")
     return token.decode("ascii") if isinstance(token, bytes) else token
 
@@ -158,7 +159,7 @@ class Token(object):
 
 
 def ims_hint(status, error, description, grant):
-    """What to fix, from IMS's ``error`` and ``error_description`` (§1.4, §4.4)."""
+    """What to fix, from IMS's ``error`` and ``error_description`` (IMS facts §1.4, §4.4)."""
     text = (description or "").lower()
     if error == "invalid_token" and "signature" in text:
         return ("the JWT is signed with a private key whose public certificate is not registered with this "
@@ -210,13 +211,13 @@ class ImsClient(HttpClient):
     }
 
     def exchange_jwt(self, client_id, client_secret, jwt_token):
-        """Exchange a signed JWT (§1); IMS answers ``expires_in`` in MILLISECONDS (§1.3)."""
+        """Exchange a signed JWT (IMS facts §1); IMS answers ``expires_in`` in MILLISECONDS (IMS facts §1.3)."""
         self.redactor.add_all((client_secret, jwt_token))
         form = {"client_id": client_id, "client_secret": client_secret, "jwt_token": jwt_token}
         return self._token(JWT_EXCHANGE_PATH, form, "exchange a JWT for an access token", "jwt", unit=1000.0)
 
     def client_credentials(self, client_id, client_secret, scopes, org_id=None):
-        """OAuth Server-to-Server (§4): ``expires_in`` in SECONDS (§4.3); scopes comma-separated."""
+        """OAuth Server-to-Server (IMS facts §4.1, §4.3): ``expires_in`` in SECONDS; scopes comma-separated."""
         self.redactor.add(client_secret)
         form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": client_secret,
                 "scope": ",".join(scopes)}
