@@ -43,10 +43,19 @@ def new_client(module):
 
 
 def remember_client(module, client):
-    """Keep the client of this module run on ``module``, so that :func:`fail_from` can say what it wrote."""
+    """Keep the client of this module run on ``module``, so that :func:`fail_from` can say what it wrote, and make
+    the module's secrets and the client's one set: the value of every no_log option (a client secret, a private key,
+    a transport password...) is redacted in what the client puts into messages, excerpts and warnings, and the
+    credentials the client was built with are removed from everything the module returns (AnsibleModule applies
+    ``no_log_values`` to the result and the diff). Tokens the client obtains later are not shared: the IMS token
+    modules exist to return theirs."""
     if not hasattr(module, "aemtools_clients"):
         module.aemtools_clients = []
     module.aemtools_clients.append(client)
+    no_log_values = getattr(module, "no_log_values", None)
+    if no_log_values is not None:
+        client.redactor.add_all(no_log_values)
+        no_log_values.update(client.redactor.values())
     return client
 
 

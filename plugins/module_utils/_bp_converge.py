@@ -72,7 +72,6 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore im
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import PreflightError
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._preflight import run as preflight
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
-from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._replication import (
     AgentSpec,
     ensure_agent_present,
@@ -605,9 +604,7 @@ def scrub(value, redactor):
     """``value`` with every known secret value replaced, however deep (the errors and diffs are redacted where
     they are made; this is the last guard for everything the task returns)."""
     if isinstance(value, str):
-        for secret in sorted(redactor._secrets, key=len, reverse=True):
-            value = value.replace(secret, REDACTED)
-        return value
+        return redactor.replace(value)
     if isinstance(value, dict):
         return dict((k, scrub(v, redactor)) for k, v in value.items())
     if isinstance(value, (list, tuple)):

@@ -37,5 +37,4 @@ def new_ims_client(module):
     warn_if_unverified(module, "IMS")
     client = ImsClient(base_url(params["ims_url"]), validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                        timeout=params["timeout"], retries=params["retries"], warn=module.warn)
-    client.redactor.add(params["client_secret"])
     return remember_client(module, client)

@@ -61,6 +61,16 @@ class Redactor(object):
         for value in values:
             self.add(value)
 
+    def values(self):
+        """The known secret values (for sharing them with another boundary, e.g. a module's no_log_values)."""
+        return frozenset(self._secrets)
+
+    def replace(self, text):
+        """``text`` with every known secret value replaced, and nothing else changed (no pattern matching)."""
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
     def text(self, text):
         if text is None:
             return None

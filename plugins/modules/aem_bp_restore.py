@@ -218,8 +218,6 @@ def main():
     try:
         backup = preflight(params)
         client = new_client(module)
-        client.redactor.add(params["client_secret"])
-        client.redactor.add_all(str(v) for v in params["secret_properties"].values())
         profile = read_profile(client)
         if profile.version.text != backup.manifest.get("aem_version"):
             module.warn("the backup was taken on AEM %s, the author runs %s now; restoring it all the same"

@@ -206,7 +206,6 @@ def main():
     try:
         spec.validate()
         client = new_client(module)
-        client.redactor.add_all(spec.secrets.values())
         if params["state"] == "absent":
             result = ensure_absent(client, spec.path, module.check_mode, secret_names=spec.secrets)
         else:

@@ -478,8 +478,6 @@ def main():
                            required_together=[["private_key", "certificate"]])
     params = module.params
     client = new_client(module)
-    client.redactor.add_all(v for v in (params["client_secret"], params["private_key"], params["keystore_password"])
-                            if v)
     try:
         if params["state"] == "absent":
             # the version is read only to stop on AEM as a Cloud Service before the delete

@@ -328,7 +328,6 @@ def main():
     try:
         spec.validate()
         client = new_client(module)
-        client.redactor.add(params["transport_password"])
         if params["state"] == "absent":
             result = ensure_agent_absent(client, spec.runmode, spec.name, module.check_mode)
         else:
