@@ -24,6 +24,9 @@ Values AEM keeps encrypted (``{hex}``) are kept as stored: they decrypt only on 
 and a restore writes them back as they are.  Secret-looking values AEM keeps in clear are ``<redacted>`` unless
 asked otherwise; a restore then needs them as input.  The client secret of an IMS configuration is never in a
 backup: configMgr does not give it out.
+
+"AEM facts §N" cites a section of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``).
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def cloudservice_roots():
 
 def read_tree(client, path, missing=MISSING):
     """``<path>.infinity.json``, or None when absent.  A backup must not be silently incomplete, so AEM's
-    answer for a tree above ``json.maximumresults`` (HTTP 300, reference §2) is an error, not a shallower read."""
+    answer for a tree above ``json.maximumresults`` (HTTP 300, AEM facts §2) is an error, not a shallower read."""
     attempted = "read the tree %s" % path
     response = client.get(path + ".infinity.json", attempted, expected=(200, 300) + tuple(missing))
     if response.status in missing:
@@ -131,7 +134,7 @@ def binary_files(tree, rel=""):
 
 
 def download(client, path):
-    """The bytes of the nt:file at ``path`` (``GET <path>``, as for a keystore, reference §8)."""
+    """The bytes of the nt:file at ``path`` (``GET <path>``, as for a keystore, AEM facts §8)."""
     return client.get(path, "download %s" % path, expected=(200,)).body
 
 

@@ -5,7 +5,11 @@
 # PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
 # collections.
 """Brand Portal domain rules: tenant URLs, cloud services of both models, their certificate and the
-tenant's replication agents.  Paths and property names come from ``_profiles`` (one table)."""
+tenant's replication agents.  Paths and property names come from ``_profiles`` (one table).
+
+"AEM facts §N" cites a section of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``).
+"""
 
 from __future__ import annotations
 
@@ -53,7 +57,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling impor
 )
 
 TENANT_HOST_SUFFIX = ".brand-portal.adobe.com"
-DEFAULT_OAUTH_SCOPES = "dam-read dam-write dam-sync cc-share"  # aem-http-api.md 6.3 (DEMO-UTILS)
+DEFAULT_OAUTH_SCOPES = "dam-read dam-write dam-sync cc-share"  # AEM facts §6.3 (DEMO-UTILS)
 CLASSIC_CREDENTIAL_OPTIONS = ("api_key", "technical_account_id", "org_id", "client_secret")
 
 
@@ -120,7 +124,7 @@ def cloudservice_path(root, name):
 
 
 def tenant_agents(client, tenant_url):
-    """The agents whose transportUri starts with ``<tenant URL>/`` (aem-http-api.md 6.2), by name."""
+    """The agents whose transportUri starts with ``<tenant URL>/`` (AEM facts §6.2), by name."""
     root = fact("agents_root")
     tree = read_node(client, root, depth=2, missing=(403, 404)) or {}
     prefix = tenant_url.rstrip("/") + "/"
@@ -166,7 +170,7 @@ def missing_credentials(model, params, properties):
 
 def ensure_mac_key_pair(client, tenant_url, key, cert, check_mode, keystore_password):
     """6.3/6.4 bring-your-own key pair: the MAC user's keystore holds the integration's key pair
-    (aem-http-api.md 6.4), so one certificate registered in the console can serve a whole fleet.
+    (AEM facts §6.4), so one certificate registered in the console can serve a whole fleet.
 
     The keystore routine is the one every brought key pair goes through (``_keystore``).
     Returns ``(changed, before, after)`` descriptions of the key pair (never the key).
@@ -258,7 +262,7 @@ def check_ims_config_reference(client, ims_config):
 def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
     """6.5: a cloud service saved through AEM's own servlet, referencing an IMS configuration.
 
-    The servlet (aem-http-api.md 6.3) writes on every call, so it is called only when something
+    The servlet (AEM facts §6.3) writes on every call, so it is called only when something
     differs; ``item=<path>`` edits the page (INFERRED), which lets the node name be the user's.
     ``title`` None keeps the title of an existing cloud service; a new one is titled with its node name.
     Returns ``(result, properties)``.
@@ -294,7 +298,7 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
         form.append(("imsConfig", params["ims_config"]))
     # Safe to repeat after a lost answer: the form carries every setting of the page, which exists by now (item =
     # its path: an edit), and AEM keeps four agents per tenant ("Four replication agents are created for each
-    # tenant", aem-http-api.md 6.3), so a second save adds none; the page is read back and verified below.
+    # tenant", AEM facts §6.3), so a second save adds none; the page is read back and verified below.
     client.post(fact("cloudservice_servlet"), "save Brand Portal cloud service %s" % path, data=form,
                 headers={"Accept": "application/json"}, idempotent=True)
     end = read_node(client, content_path)

@@ -4,10 +4,13 @@
 #
 # PRIVATE to the aemtools.brand_portal collection: no API stability is promised to other
 # collections.
-"""AEM user keystores over HTTP (aem-http-api.md 8): finding a user, reading its keystore, creating
+"""AEM user keystores over HTTP (AEM facts §8): finding a user, reading its keystore, creating
 it, adding or removing a key pair, and comparing a stored certificate with a PEM one.
 
 Used for the IMS service user's key pair (6.5) and for the MAC user's key pair (6.3/6.4).
+
+"AEM facts §N" cites a section of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``).
 """
 
 from __future__ import annotations
@@ -81,7 +84,7 @@ def load_key_pair(private_key_pem, certificate_pem):
 
 
 def find_user(client, authorizable_id):
-    """The node path of a user, found with querybuilder (aem-http-api.md 7.3: the path may differ)."""
+    """The node path of a user, found with querybuilder (AEM facts §7.3: the path may differ)."""
     attempted = "find the user %s" % authorizable_id
     params = {"path": "/home/users", "p.limit": "-1", "1_property": "rep:authorizableId",
               "1_property.value": authorizable_id}
@@ -116,7 +119,7 @@ def remove_alias(client, user_path, alias):
 
 
 def upload_key_pair(client, user_path, alias, key, cert):
-    """§8: multipart ``cert-chain`` (PEM) + ``pk`` (DER PKCS#8, as RUBY_AEM's fixtures) + ``alias``."""
+    """AEM facts §8: multipart ``cert-chain`` (PEM) + ``pk`` (DER PKCS#8, as RUBY_AEM's fixtures) + ``alias``."""
     pk = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                            serialization.NoEncryption())
     chain = cert.public_bytes(serialization.Encoding.PEM)

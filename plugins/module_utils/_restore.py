@@ -9,8 +9,8 @@
 Per footprint item (a cloud service, an agent, a MAC user) the tree in the backup is compared with the tree AEM
 holds, property by property, ignoring what the repository maintains itself; what differs is written:
 
-* a missing item is imported whole (Sling POST ``:operation=import``, reference §1.3), which is also the only
-  way to store an empty string (a single empty value removes a property, §1.2);
+* a missing item is imported whole (Sling POST ``:operation=import``, AEM facts §1.3), which is also the only
+  way to store an empty string (a single empty value removes a property, AEM facts §1.2);
 * an item that differs is updated in one Sling POST with relative names (``jcr:content/enabled``), ``@TypeHint``
   for every value and ``@Delete`` for what the backup does not hold; when that cannot express the difference
   (an empty string, another node type) the item is imported again with ``:replace``;
@@ -21,6 +21,9 @@ The order and the facts behind it are entries of ``_profiles`` (``restore_order`
 ``protected_properties``): saving a cloud service makes AEM generate the MAC user and the four agents, so the cloud
 services go first and what AEM generated is then overwritten from the backup.  The Adobe IMS configuration is put
 back through configMgr (``_ims_config``), its client secret from the task's input.
+
+"AEM facts §N" cites a section of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling impor
 )
 
 SECRET_UPDATE_CHOICES = ("on_create", "always")
-# Sling JSON renders Date properties so (reference §2); written back with a Date type hint.
+# Sling JSON renders Date properties so (AEM facts §2); written back with a Date type hint.
 _ECMA_DATE = re.compile(r"^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4}$")
 _UNWRITABLE_NAME = re.compile(r"^(_charset_|charset|j_.*)$|[@/]")
 
@@ -390,7 +393,7 @@ def restore_root(client, report, root, desired, current):
         raise AemUnexpectedResponseError("the backup's %s holds a value a property update cannot write (%s); "
                                          "restore that node by hand" % (root, exc), attempted="restore %s" % root)
     if payload:
-        # a POST deep-creates the missing parents of the root (§1.1)
+        # a POST deep-creates the missing parents of the root (AEM facts §1.1)
         report.post(client, root, [("_charset_", "utf-8")] + payload, "restore %s from the backup" % root)
 
 

@@ -7,8 +7,9 @@
 """JCR content over Sling: reading nodes, building Sling POST requests, parsing their answers, and
 comparing what AEM holds with what the user asked for.
 
-Facts about Sling's behaviour come from ``shared/reference/aem-http-api.md`` §1-§2 (Sling POST and
-GET servlets).  Nothing here sends a request except through an ``AemClient``.
+Facts about Sling's behaviour come from AEM facts §1-§2 (Sling POST and GET servlets), the sections of the
+collection's docs page "How AEM and Adobe IMS answer" (``docs/docsite/rst/aem_facts.rst``).  Nothing here sends a
+request except through an ``AemClient``.
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ def read_node(client, path, depth=0, missing=(404,)):
     """Read ``path`` as Sling JSON; None when AEM says it does not exist.
 
     ``missing`` lists the statuses meaning "absent": below ``agents.<runmode>`` AEM answers 403
-    for a missing agent (reference §1.3), so callers there pass ``(403, 404)``.
+    for a missing agent (AEM facts §1.3), so callers there pass ``(403, 404)``.
 
-    Above ``json.maximumresults`` AEM answers 300 with shallower URLs, deepest first (§2); the
+    Above ``json.maximumresults`` AEM answers 300 with shallower URLs, deepest first (AEM facts §2); the
     deepest one that AEM then serves is used.
     """
     attempted = "read node %s" % path
@@ -108,7 +109,7 @@ def node_properties(node):
 # -- values and comparison -------------------------------------------------------------------------
 
 def is_empty(value):
-    """Sling removes a property posted with one empty value (§1.2), so '' and [] mean "absent"."""
+    """Sling removes a property posted with one empty value (AEM facts §1.2), so '' and [] mean "absent"."""
     return value is None or value == "" or value == []
 
 
@@ -203,7 +204,7 @@ def build_post_payload(to_set=None, to_delete=(), primary_type=None, option="pro
     (``Type[]``), even with one element.  Returned as a list of pairs because multi-value
     properties repeat their field name.
     """
-    # Without _charset_ Sling decodes form fields as ISO-8859-1 (§1.1).
+    # Without _charset_ Sling decodes form fields as ISO-8859-1 (AEM facts §1.1).
     payload = [("_charset_", "utf-8")]
     if primary_type:
         payload.append(("jcr:primaryType", primary_type))
@@ -224,7 +225,7 @@ def delete_payload():
 
 
 class PostResult(object):
-    """A parsed Sling POST answer (reference §1.5 JSON and §1.6 HTML forms)."""
+    """A parsed Sling POST answer (AEM facts §1.5 JSON and §1.6 HTML forms)."""
 
     def __init__(self, status, message=None, changes=None, path=None, is_create=None, error=None):
         self.status = status
@@ -258,7 +259,7 @@ _HTML_CHANGE = re.compile(r'(\w+)\(("[^)]*")\);')
 def parse_post_response(response):
     """Parse a Sling POST answer whether it is JSON or the HTML status page.
 
-    ``status.code`` is a number on AEM 6.5 and a string with older Sling POST bundles (§1.5);
+    ``status.code`` is a number on AEM 6.5 and a string with older Sling POST bundles (AEM facts §1.5);
     both are accepted, and so are ``isCreate`` as a boolean or as ``"true"``/``"false"``.
     """
     content_type = (response.headers.get("Content-Type") or "").lower()
@@ -295,7 +296,7 @@ def _unescape(text):
 def sling_post(client, path, payload, attempted, idempotent=True):
     """Send a Sling POST, asking for JSON, and fail on an error status in the body too.
 
-    Sling may answer 200 with the real status only in the body (``:status=browser``, §1.3), so the
+    Sling may answer 200 with the real status only in the body (``:status=browser``, AEM facts §1.3), so the
     body's status decides.
     """
     response = client.post(path, attempted, data=payload, headers={"Accept": "application/json"},
