@@ -225,7 +225,7 @@ def delete_payload():
 
 
 class PostResult(object):
-    """A parsed Sling POST answer (AEM facts §1.5 JSON and §1.6 HTML forms)."""
+    """A parsed Sling POST answer (AEM facts §1.5 and §1.6: the JSON and the HTML form)."""
 
     def __init__(self, status, message=None, changes=None, path=None, is_create=None, error=None):
         self.status = status
