@@ -6,6 +6,8 @@
 #   c2  AEM 6.5.15 + hotfix, migrated to an OAuth client without the Brand Portal API: IMS issues it a token and
 #       Check Health passes, Test Connection fails -> rolled back to JWT, and the run stops before c3
 #   c3  the next author of that batch run: never touched
+#   d   AEM 6.5.8 (before 6.5.11, no OAuth even with the hotfix) and e AEM 6.4.8 (cloud service model, JWT only):
+#       refused, 0 writes
 # Asserted through the mocks' admin API and state files (write counters, the stored IMS configurations, the tokens
 # IMS issued, the packages Brand Portal received or refused), not only through the playbook's output; the -vvv
 # output of every run is searched for the secrets.
@@ -117,13 +119,18 @@ start_mock --aem-version 6.5.15 --ims-oauth-hotfix --instances 3 --ims-port 0 --
 IFS=, read -r -a c_aem <<<"$MOCK_AEM_PORTS"
 c_ims="$MOCK_IMS_PORT" c_bp="$MOCK_BP_PORT"
 register "$c_ims" "$c_bp"
+start_mock --aem-version 6.5.8 --ims-port 0 --admin-password "$MIG_ADMIN_PASSWORD"
+d_aem="$MOCK_AEM_PORT" d_ims="$MOCK_IMS_PORT"
+start_mock --aem-version 6.4.8 --ims-port 0 --admin-password "$MIG_ADMIN_PASSWORD"
+e_aem="$MOCK_AEM_PORT" e_ims="$MOCK_IMS_PORT"
 hosts_yml "$MOCK_WORK/setup_bc.yml" "b=$b_aem:$b_ims" "c1=${c_aem[0]}:$c_ims" "c2=${c_aem[1]}:$c_ims" \
     "c3=${c_aem[2]}:$c_ims"
 jwt_setup setup_bc "$MOCK_WORK/setup_bc.yml"
 
-hosts_yml "$MOCK_WORK/fleet.yml" "a=$a_aem:$a_ims" "b=$b_aem:$b_ims" "c1=${c_aem[0]}:$c_ims"
+hosts_yml "$MOCK_WORK/fleet.yml" "a=$a_aem:$a_ims" "b=$b_aem:$b_ims" "c1=${c_aem[0]}:$c_ims" "d=$d_aem:$d_ims" \
+    "e=$e_aem:$e_ims"
 check() {  # check STEP: the assertions of this target on the mocks (check.py)
-    "$MOCK_PYTHON" "$here/check.py" "$1" "$MOCK_WORK" "$a_aem,$b_aem,${c_aem[0]},${c_aem[1]},${c_aem[2]}" \
+    "$MOCK_PYTHON" "$here/check.py" "$1" "$MOCK_WORK" "$a_aem,$b_aem,${c_aem[0]},${c_aem[1]},${c_aem[2]},$d_aem,$e_aem" \
         "$a_ims,$b_ims,$c_ims" "$a_bp,$b_bp,$c_bp"
 }
 check jwt_everywhere
@@ -147,13 +154,15 @@ play migrate "$MOCK_WORK/fleet.yml" "$playbooks/migrate_oauth.yml"
 for text in \
     "b (AEM 6.5.15.0): refused: AEM 6.5.15.0 supports OAuth Server-to-Server only with Adobe's compatibility hotfix; Adobe's OAuth hotfix ims-jwt-compatibility-package-6.5-1.0.zip is not installed" \
     "install ims-jwt-compatibility-package-6.5-1.0.zip (Adobe Software Distribution, folder .../cq650/hotfix/) with Package Manager" \
-    "1 author(s) cannot use OAuth and were not migrated (nothing was written on them): b." \
+    "d (AEM 6.5.8.0): refused: AEM 6.5.8.0 cannot use OAuth: OAuth Server-to-Server needs AEM 6.5.21.0 or later, or AEM 6.5.11.0 to 6.5.20.x with Adobe's compatibility hotfix ims-jwt-compatibility-package-6.5-1.0.zip." \
+    "e (AEM 6.4.8.0): refused: AEM 6.4.8.0 keeps the Brand Portal credential on the cloud service (the AEM 6.3/6.4 model), which takes Service Account (JWT) credentials only" \
+    "3 author(s) cannot use OAuth and were not migrated (nothing was written on them): b, d, e." \
     "a (AEM 6.5.21.0): switched the Adobe IMS configuration Brand Portal from the JWT credential fleet-client to the OAuth credential fleet-client; Check Health and Test Connection of 4 agents succeeded" \
     "c1 (AEM 6.5.15.0): switched"; do
     grep -qF -- "$text" "$MOCK_WORK/migrate.yml.log" || { echo "migrate: missing \"$text\""; exit 1; }
 done
 check migrated
-echo "migration: a (6.5.21) and c1 (6.5.15 + hotfix) use OAuth and passed Test Connection; b refused, 0 writes"
+echo "migration: a (6.5.21) and c1 (6.5.15 + hotfix) use OAuth and passed Test Connection; b, d, e refused, 0 writes"
 
 # --- 3. a re-run changes nothing ------------------------------------------------------------------------------------
 check reset_stats
@@ -162,7 +171,7 @@ play rerun "$MOCK_WORK/fleet.yml" "$playbooks/migrate_oauth.yml"
 check no_writes
 grep -qF "a (AEM 6.5.21.0): nothing to migrate: the Adobe IMS configuration Brand Portal already uses OAuth" \
     "$MOCK_WORK/rerun.yml.log" || { echo "re-run: a is not reported as migrated"; exit 1; }
-for host in a b c1; do
+for host in a b c1 d e; do
     grep -qE "^$host +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0" "$MOCK_WORK/rerun.yml.log" \
         || { grep RECAP -A6 "$MOCK_WORK/rerun.yml.log"; echo "re-run: $host changed or failed"; exit 1; }
 done
