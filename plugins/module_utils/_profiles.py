@@ -7,9 +7,12 @@
 """Which Brand Portal model, paths, property names and agent names apply to which AEM version.
 
 This is the ONE table of version-specific facts.  Entries marked ``INFERRED`` are the best reading of
-public evidence, not observed on a real instance (``shared/reference/aem-http-api.md`` §6-§7, §11 and
-``adobe-ims.md`` §4.6 give the reasons); a capture from a real author corrects them here and nowhere
-else.  :data:`INFERRED` lists them for ``aem_info`` and the documentation.
+public evidence, not observed on a real instance (AEM facts §6-§7, §11 and IMS facts §4.6 give the reasons);
+a capture from a real author corrects them here and nowhere else.  :data:`INFERRED` lists them for ``aem_info``
+and the documentation.
+
+Each fact's ``source`` cites "AEM facts §N" / "IMS facts §N": a section of the collection's docs page "How AEM
+and Adobe IMS answer" (``docs/docsite/rst/aem_facts.rst``), which states the fact and names its public source.
 """
 
 from __future__ import annotations
@@ -39,85 +42,85 @@ class Fact(object):
 # -- facts shared by every version -------------------------------------------------------------
 
 FACTS = {
-    "agents_root": Fact("/etc/replication/agents.author", VERIFIED, "aem-http-api.md 6.4"),
-    "agent_name_prefix": Fact("mp_replication", VERIFIED, "aem-http-api.md 6.4 (names start with mp_replication)"),
+    "agents_root": Fact("/etc/replication/agents.author", VERIFIED, "AEM facts §6.4"),
+    "agent_name_prefix": Fact("mp_replication", VERIFIED, "AEM facts §6.4 (names start with mp_replication)"),
     "agent_names": Fact(("mp_replication", "mp_replication_1", "mp_replication_2", "mp_replication_3"),
-                        INFERRED_MARK, "aem-http-api.md 6.4: four agents; the suffix format is unknown"),
-    "agent_transport_rule": Fact("transportUri starts with <tenant URL>/", VERIFIED, "aem-http-api.md 6.2 (ACS-BP)"),
+                        INFERRED_MARK, "AEM facts §6.4: four agents; the suffix format is unknown"),
+    "agent_transport_rule": Fact("transportUri starts with <tenant URL>/", VERIFIED, "AEM facts §6.2 (ACS-BP)"),
     "close_connection_property": Fact("protocolHTTPConnectionClosed", INFERRED_MARK,
-                                      "aem-http-api.md 5.1: the Extended tab's Close Connection box"),
-    "mac_users_root": Fact("/home/users/mac", VERIFIED, "aem-http-api.md 6.4"),
-    "mac_user_id": Fact("mac-{tenant}-replication", VERIFIED, "aem-http-api.md 6.4 (BP-TROUBLE)"),
+                                      "AEM facts §5.1: the Extended tab's Close Connection box"),
+    "mac_users_root": Fact("/home/users/mac", VERIFIED, "AEM facts §6.4"),
+    "mac_user_id": Fact("mac-{tenant}-replication", VERIFIED, "AEM facts §6.4 (BP-TROUBLE)"),
     "mac_key_alias": Fact("brandportal", INFERRED_MARK,
-                          "aem-http-api.md 6.4: the MAC user holds the key pair of the 6.3/6.4 integration; its alias "
+                          "AEM facts §6.4: the MAC user holds the key pair of the 6.3/6.4 integration; its alias "
                           "is not documented"),
-    "legacy_cloudservice_root": Fact("/etc/cloudservices/mediaportal", VERIFIED, "aem-http-api.md 6.2"),
+    "legacy_cloudservice_root": Fact("/etc/cloudservices/mediaportal", VERIFIED, "AEM facts §6.2"),
     "legacy_client_id_property": Fact("clientId", INFERRED_MARK,
-                                      "aem-http-api.md 6.2: the legacy (OAuth Gateway) dialog has a Client ID field; "
+                                      "AEM facts §6.2: the legacy (OAuth Gateway) dialog has a Client ID field; "
                                       "the property name is not verified"),
     "ims_cloudservice_root": Fact("/conf/global/settings/cloudconfigs/mediaportal", INFERRED_MARK,
-                                  "aem-http-api.md 6.3: verified for AEMaaCS, strongly inferred for 6.5"),
-    "cloudservice_servlet": Fact("/apps/brandportal/config", VERIFIED, "aem-http-api.md 6.3 (DEMO-UTILS)"),
-    "cloudservice_resource_type": Fact("dam/components/mediaportal/config", VERIFIED, "aem-http-api.md 6.3"),
+                                  "AEM facts §6.3: verified for AEMaaCS, strongly inferred for 6.5"),
+    "cloudservice_servlet": Fact("/apps/brandportal/config", VERIFIED, "AEM facts §6.3 (DEMO-UTILS)"),
+    "cloudservice_resource_type": Fact("dam/components/mediaportal/config", VERIFIED, "AEM facts §6.3"),
     "classic_credential_properties": Fact(
         {"tenant_url": "tenantURL", "authorization_server": "authServerUrl", "api_key": "apiKey",
          "technical_account_id": "techAccountId", "org_id": "orgId", "client_secret": "clientSecret"},
-        INFERRED_MARK, "aem-http-api.md 6.2: only tenantURL is verified; the others mirror the 6.5 IMS servlet"),
+        INFERRED_MARK, "AEM facts §6.2: only tenantURL is verified; the others mirror the 6.5 IMS servlet"),
     "certificate_download_classic": Fact("/etc/cloudservices/mediaportal/{name}.crt", INFERRED_MARK,
                                          "seed 6.3: 'Download Public key'; the URL is not verified"),
     "ims_servlet_base": Fact("/libs/cq/adobeims-configuration/content/imsconfigurations", INFERRED_MARK,
-                             "aem-http-api.md 7.1/11: resource types verified, their URL is not"),
-    "ims_keystore_user": Fact("brandportal-imsconfig-service", VERIFIED, "aem-http-api.md 7.3"),
-    "ims_provider_factory": Fact("com.adobe.granite.auth.oauth.accesstoken.provider", VERIFIED, "aem-http-api.md 7.2"),
+                             "AEM facts §7.1, §11: resource types verified, their URL is not"),
+    "ims_keystore_user": Fact("brandportal-imsconfig-service", VERIFIED, "AEM facts §7.3"),
+    "ims_provider_factory": Fact("com.adobe.granite.auth.oauth.accesstoken.provider", VERIFIED, "AEM facts §7.2"),
     "ims_customizer_factory": Fact("com.adobe.granite.auth.ims.impl.IMSAccessTokenRequestCustomizerImpl", VERIFIED,
-                                   "aem-http-api.md 7.2"),
-    "certificate_file_name": Fact("AEM-Adobe-IMS.crt", VERIFIED, "aem-http-api.md 7.1"),
+                                   "AEM facts §7.2"),
+    "certificate_file_name": Fact("AEM-Adobe-IMS.crt", VERIFIED, "AEM facts §7.1"),
     "ims_certificate_servlet": Fact("/certificate", INFERRED_MARK,
-                                    "aem-http-api.md 7.1/7.3/11: the UI's 'Create certificate' and 'Download Public "
+                                    "AEM facts §7.1, §7.3, §11: the UI's 'Create certificate' and 'Download Public "
                                     "Key' exist, their HTTP endpoint does not appear in any source; taken as "
                                     "<ims_servlet_base>/certificate, POST alias=<a> generates the key pair in the "
                                     "ims_keystore_user keystore and answers the PEM, GET ?alias=<a> downloads it"),
     "ims_health_servlet": Fact("/health", INFERRED_MARK,
-                               "aem-http-api.md 7.1: 'Check Health' answers 'Token is retrieved successfully'; "
+                               "AEM facts §7.1: 'Check Health' answers 'Token is retrieved successfully'; "
                                "taken as GET <ims_servlet_base>/health?configurationId=<PID> answering JSON "
                                "{ok, message}"),
     "ims_provider_name": Fact("{uuid}", INFERRED_MARK,
-                              "aem-http-api.md 7.1/7.2: the provider's 'name' is the accessTokenConfigId cloud "
+                              "AEM facts §7.1, §7.2: the provider's 'name' is the accessTokenConfigId cloud "
                               "services reference as imsConfig; how AEM generates it is not in a source, so a new "
                               "configuration gets a random UUID (hex)"),
     "ims_customizer_type": Fact("adobe-ims-{name}", INFERRED_MARK,
-                                "aem-http-api.md 7.2: provider token.request.customizer.type = customizer "
+                                "AEM facts §7.2: provider token.request.customizer.type = customizer "
                                 "customizer.type is INFERRED there; the value format follows AEM65-OAUTH's "
                                 "'adobe-ims-similaritysearch'; auth.token.validator.type gets the same value"),
     "ims_jwt_token_request": Fact("{scheme}://%s/ims/exchange/jwt", INFERRED_MARK,
-                                  "aem-http-api.md 7.2 'typical values for a JWT configuration' and adobe-ims.md 6"),
+                                  "AEM facts §7.2 'typical values of a JWT configuration' and IMS facts §6"),
     "ims_oauth_token_request": Fact("{server}/ims/token/v3", VERIFIED,
-                                    "adobe-ims.md 4.6 and aem-http-api.md 7.2 (AEM65-OAUTH): "
+                                    "IMS facts §4.6 and AEM facts §7.2 (AEM65-OAUTH): "
                                     "auth.access.token.request=https://ims-na1.adobelogin.com/ims/token/v3"),
     "oauth_hotfix_package": Fact("/etc/packages/adobe/cq650/hotfix/ims-jwt-compatibility-package-6.5-1.0.zip",
                                  INFERRED_MARK,
-                                 "adobe-ims.md 4.6: the package ims-jwt-compatibility-package-6.5-1.0.zip and its "
+                                 "IMS facts §4.6: the package ims-jwt-compatibility-package-6.5-1.0.zip and its "
                                  "Software Distribution folder .../cq650/hotfix/ are verified; that Package Manager "
                                  "keeps it installed at /etc/packages/<that group>/<file>, with "
                                  "jcr:content/vlt:definition lastUnpacked once installed, is not"),
     # -- backup and restore (aem_bp_backup, aem_bp_restore) --
     "keystore_file": Fact("{user}/keystore/store.p12", VERIFIED,
-                          "aem-http-api.md 8: a user's keystore downloads as GET /<userPath>/keystore/store.p12"),
+                          "AEM facts §8: a user's keystore downloads as GET /<userPath>/keystore/store.p12"),
     "restore_binary_upload": Fact("multipart Sling POST of the file to its folder", INFERRED_MARK,
-                                  "aem-http-api.md 1.1/1.2: Sling stores a file upload as nt:file; that AEM's keystore "
+                                  "AEM facts §1.1, §1.2: Sling stores a file upload as nt:file; that AEM's keystore "
                                   "service reads a store.p12 put back so, with the keystore password it had (same "
                                   "instance), is not verified"),
     "restore_order": Fact(("cloudservices", "ims_configs", "agents", "mac_users"), INFERRED_MARK,
-                          "aem-http-api.md 6.2/6.3 VERIFIED that saving a cloud service makes AEM create the MAC user "
+                          "AEM facts §6.2, §6.3 VERIFIED that saving a cloud service makes AEM create the MAC user "
                           "and the four agents; that a Sling POST of the cloud service node (not the dialog) does the "
                           "same is inferred, so the cloud services are put back first and what AEM generated is then "
                           "overwritten from the backup"),
     "protected_properties": Fact(("rep:*",), INFERRED_MARK,
                                  "Oak protects the rep:* items of users (rep:authorizableId, rep:principalName, "
                                  "rep:password) and access control (rep:policy): a restore writes them only in a node it "
-                                 "imports, never compares them, and AEM keeps its own (not in aem-http-api.md)"),
+                                 "imports, never compares them, and AEM keeps its own (not among the AEM facts)"),
     # -- AEM as a Cloud Service: recognised, never configured (seed 002: Brand Portal is activated from Cloud Manager
-    # there); none of these is in aem-http-api.md, each names its public source --
+    # there); none of these is among the AEM facts, each names its public source --
     "cloud_service_release": Fact(r"^(20\d\d)\.(\d{1,2})\.(\d+)(?:\.(\d{8}T\d{6}Z))?(?:-\d+)?$", VERIFIED,
                                   "an AEM as a Cloud Service (SDK) product information names the release as "
                                   "'Adobe Experience Manager (2025.11.23482.20251120T200914Z)': year.month.build."
@@ -135,9 +138,9 @@ FACTS = {
                                       "console'); that its URLs answer 404 there is not verified"),
 }
 
-# The Adobe I/O (IMS configuration) integration exists from these releases on (aem-http-api.md 6.1).
+# The Adobe I/O (IMS configuration) integration exists from these releases on (AEM facts §6.1).
 IMS_CONFIGURATION_FROM = {"6.3": (6, 3, 3, 8), "6.4": (6, 4, 8, 0), "6.5": (6, 5, 4, 0)}
-# OAuth Server-to-Server is native from 6.5.21.0, and comes with a hotfix on 6.5.11-6.5.20 (adobe-ims.md 4.6).
+# OAuth Server-to-Server is native from 6.5.21.0, and comes with a hotfix on 6.5.11-6.5.20 (IMS facts §4.6).
 OAUTH_NATIVE_FROM = (6, 5, 21, 0)
 OAUTH_HOTFIX_FROM = (6, 5, 11, 0)
 
@@ -189,7 +192,7 @@ def cloud_service_error(release=None, host=None, path=PRODUCT_INFO_PATH):
 
 
 def version_from_product_info(lines, path=PRODUCT_INFO_PATH):
-    """The AEM version named in the product-info lines (aem-http-api.md 9.2); :class:`AemCloudServiceError` when
+    """The AEM version named in the product-info lines (AEM facts §9.2); :class:`AemCloudServiceError` when
     they name an AEM as a Cloud Service release."""
     for line in lines or []:
         match = _PRODUCT_LINE.search(str(line))
@@ -259,7 +262,7 @@ class Profile(object):
             self.oauth = "hotfix"
         else:
             self.oauth = "unavailable"
-        # New JWT IMS configurations cannot be created once OAuth is native (adobe-ims.md 4.6).
+        # New JWT IMS configurations cannot be created once OAuth is native (IMS facts §4.6).
         self.jwt_configurable = self.oauth != "native"
 
     @property

@@ -32,7 +32,7 @@ TENANT = "https://acme.brand-portal.adobe.com"
 
 def test_the_package_path_is_one_inferred_fact():
     assert FACTS["oauth_hotfix_package"].value == PACKAGE
-    assert "oauth_hotfix_package" in INFERRED and "adobe-ims.md 4.6" in INFERRED["oauth_hotfix_package"]
+    assert "oauth_hotfix_package" in INFERRED and "IMS facts §4.6" in INFERRED["oauth_hotfix_package"]
 
 
 def test_installed_package():
