@@ -14,6 +14,9 @@ client secret, private key, token or AEM-encrypted ``{...}`` value, only propert
 
 :func:`compare` says, for every entry of ``_profiles.FACTS``, whether the capture confirms it, contradicts it, or
 does not cover it, so that a user with one real author can check the inferred facts in one step.
+
+"AEM facts §N" cites a section of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ MISSING = (403, 404)
 CONFIRMED, CONTRADICTED, NOT_COVERED = "confirmed", "contradicted", "not_covered"
 VERDICTS = (CONFIRMED, CONTRADICTED, NOT_COVERED)
 
-# AEM's CryptoSupport output (aem-http-api.md 8): "{" 64+ hex "}"; shorter hex in braces is taken as one too
+# AEM's CryptoSupport output (AEM facts §8): "{" 64+ hex "}"; shorter hex in braces is taken as one too
 _ENCRYPTED = re.compile(r"\{[0-9a-fA-F]{32,}\}")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*")
 _PRIVATE_KEY = re.compile(r"PRIVATE KEY-----")
@@ -257,7 +260,7 @@ class Capture(object):
                 "keystore": {"exists": store is not None,
                              "aliases": [describe_alias(a, e) for a, e in sorted((store or {}).items())]}}
         if store is not None:
-            # HEAD: whether the keystore file is where aem-http-api.md 8 says, without downloading it
+            # HEAD: whether the keystore file is where AEM facts §8 says, without downloading it
             keystore_file = fact("keystore_file").format(user=path)
             user["keystore_file"] = {"path": keystore_file,
                                      "status": self._get(keystore_file, "look for the keystore file of %s" % path,
@@ -413,7 +416,7 @@ class _View(object):
 
     def tenant_agents(self):
         """``{tenant URL: [agent names]}``: the agents whose transportUri lies below a cloud service's tenant URL
-        (the verified rule, aem-http-api.md 6.2)."""
+        (the verified rule, AEM facts §6.2)."""
         return dict((url, sorted(n for n in self.agents if self.transport(n).startswith(url + "/")))
                     for url in self.tenant_urls)
 
