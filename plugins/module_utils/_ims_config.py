@@ -7,7 +7,7 @@
 """Adobe IMS configurations of AEM 6.5: OSGi configurations written through the Felix configMgr,
 and the key pair in the keystore of the ``brandportal-imsconfig-service`` user.
 
-An IMS configuration is a pair of OSGi factory configurations (``aem-http-api.md`` §7.2): a token
+An IMS configuration is a pair of OSGi factory configurations (AEM facts §7.2): a token
 *provider* (``com.adobe.granite.auth.oauth.accesstoken.provider``) holding the title, client id,
 claims or scopes and key pair alias, and a request *customizer*
 (``...IMSAccessTokenRequestCustomizerImpl``) holding the client secret, linked by
@@ -17,6 +17,9 @@ The configMgr client itself (reading, creating, updating, deleting OSGi configur
 
 Everything else follows ``_jcr_node``: read -> normalise -> compare -> diff -> check-mode gate ->
 write -> re-read and verify.
+
+"AEM facts §N" / "IMS facts §N" cite a section of the collection's docs page "How AEM and Adobe IMS answer"
+(``docs/docsite/rst/aem_facts.rst``).
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._osgi import
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
 
-# -- IMS configuration properties (aem-http-api.md 7.2, VERIFIED names) -----------------------------
+# -- IMS configuration properties (AEM facts §7.2, VERIFIED names) ----------------------------------
 
 P_NAME = "name"
 P_TITLE = "auth.token.provider.title"
@@ -83,7 +86,7 @@ P_ORG = "auth.token.provider.orgId"
 C_SECRET = "auth.ims.client.secret"
 C_TYPE = "customizer.type"
 
-GRANT_CLIENT_CREDENTIALS = "client_credentials"  # adobe-ims.md 4.6 (VERIFIED)
+GRANT_CLIENT_CREDENTIALS = "client_credentials"  # IMS facts §4.6 (VERIFIED)
 # Properties that belong to one credential type only: switching type removes the other's.
 JWT_ONLY = (P_ALIAS,)
 OAUTH_ONLY = (P_GRANTS, P_ORG, P_SCOPE)
@@ -291,7 +294,7 @@ def missing_settings(settings):
 
 
 def desired_provider(settings, title, name, customizer_type, validator_type=None):
-    """The provider properties this module manages (§7.2; adobe-ims.md 4.6 for OAuth)."""
+    """The provider properties this module manages (AEM facts §7.2; IMS facts §4.6 for OAuth)."""
     server = settings["authorization_server"].rstrip("/")
     parts = urlsplit(server)
     props = {
@@ -416,7 +419,7 @@ def find_configuration(client, title):
 
 
 # ==================================================================================================
-# Key pair in the keystore of brandportal-imsconfig-service (aem-http-api.md 7.3, 8)
+# Key pair in the keystore of brandportal-imsconfig-service (AEM facts §7.3, §8)
 # ==================================================================================================
 
 def service_user_path(client):
