@@ -7,8 +7,8 @@
 """Classic replication agents of AEM 6.x: where they live, how to create, change, delete and list
 them, their queues, Test Connection, and waiting until their queues are idle.
 
-Facts come from AEM facts §5 (agents) and §1-§2 (Sling POST and GET), the sections of the collection's
-docs page "How AEM and Adobe IMS answer" (``docs/docsite/rst/aem_facts.rst``):
+Facts come from AEM facts §1-§2, §5 (Sling POST and GET, replication agents), the sections of the
+collection's docs page "How AEM and Adobe IMS answer" (``docs/docsite/rst/aem_facts.rst``):
 
 * an agent is a ``cq:Page`` at ``/etc/replication/agents.<runmode>/<name>`` whose ``jcr:content``
   (``nt:unstructured``) holds the settings (AEM facts §5.1);

@@ -111,7 +111,8 @@ facts:
   description:
     - One entry per fact of the collection's table - C(fact), C(status) (C(verified) or C(inferred)), C(verdict)
       (C(confirmed), C(contradicted) or C(not_covered)), C(expected) (the table's value), C(captured) (what the
-      capture shows), C(detail) and C(source) (where the table's value comes from).
+      capture shows), C(detail) and C(source) (where the table's value comes from - C(AEM facts §N) and
+      C(IMS facts §N) are sections of the collection's docs page docs/docsite/rst/aem_facts.rst).
   returned: always
   type: list
   elements: dict
@@ -119,7 +120,7 @@ facts:
     - {"fact": "agent_names", "status": "inferred", "verdict": "confirmed",
        "expected": ["mp_replication", "mp_replication_1", "mp_replication_2", "mp_replication_3"],
        "captured": ["mp_replication", "mp_replication_1", "mp_replication_2", "mp_replication_3"],
-       "detail": "per tenant: https://acme.brand-portal.adobe.com: 4 agents", "source": "aem-http-api.md 6.4: ..."}
+       "detail": "per tenant: https://acme.brand-portal.adobe.com: 4 agents", "source": "AEM facts §6.4: ..."}
 summary:
   description: Counts by verdict (C(confirmed), C(contradicted), C(not_covered)), the inferred facts by verdict
     (C(inferred)), C(contradicted_facts), C(host) and C(version).

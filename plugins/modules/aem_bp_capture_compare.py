@@ -66,7 +66,8 @@ facts:
   description:
     - One entry per fact of the collection's table - C(fact), C(status) (C(verified) or C(inferred)), C(verdict)
       (C(confirmed), C(contradicted) or C(not_covered)), C(expected) (the table's value), C(captured) (what the
-      capture shows), C(detail) and C(source).
+      capture shows), C(detail) and C(source) (C(AEM facts §N) and C(IMS facts §N) are sections of the
+      collection's docs page docs/docsite/rst/aem_facts.rst).
   returned: success
   type: list
   elements: dict
@@ -74,7 +75,7 @@ facts:
     - {"fact": "ims_oauth_token_request", "status": "verified", "verdict": "confirmed",
        "expected": "{server}/ims/token/v3",
        "captured": {"com.adobe.granite.auth.oauth.accesstoken.provider.4f1c": "https://ims-na1.adobelogin.com/ims/token/v3"},
-       "detail": "", "source": "adobe-ims.md 4.6 ..."}
+       "detail": "", "source": "IMS facts §4.6 and AEM facts §7.2 ..."}
 summary:
   description: Counts by verdict (C(confirmed), C(contradicted), C(not_covered)), the inferred facts by verdict
     (C(inferred)), C(contradicted_facts), the capture's C(host) and C(version).
