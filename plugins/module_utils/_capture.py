@@ -48,6 +48,8 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles im
     INFERRED_MARK,
     PRODUCT_INFO_PATH,
     Profile,
+    cloud_service_error,
+    cloud_service_host,
     fact,
     version_from_product_info,
 )
@@ -200,6 +202,11 @@ class Capture(object):
                                    params=params)
 
     def run(self, host, aem_url, collection_version):
+        # AEM as a Cloud Service has no Brand Portal configuration on the author (nor product information): the
+        # one explanation every module gives, before any request
+        cloud_host = cloud_service_host(getattr(self.client, "base_url", None))
+        if cloud_host:
+            raise cloud_service_error(host=cloud_host)
         lines = self.client.get_json(PRODUCT_INFO_PATH, "read the product information")
         version = version_from_product_info(lines)
         profile = Profile(version)

@@ -5,8 +5,9 @@
 #   author6515   AEM 6.5.15 with the OAuth hotfix, Service Account (JWT) with a brought key pair (IMS model)
 #   author63     AEM 6.3.3.8, Service Account (JWT) with a brought key pair (cloud service model)
 #   legacy63     AEM 6.3.3.8 with a pre-2020 (OAuth Gateway) installation, not configured
-# 1  capture.yml --check, then capture.yml (with Check Health): 0 writes on every author both times (the mocks' write
-#    counters), one capture file per author, the same content both times
+# 1  capture.yml --check, then capture.yml (with Check Health) twice: 0 writes on every author each time (the mocks'
+#    write counters), one capture file per author, the same content with and without --check, no file changed by the
+#    re-run
 # 2  redaction: no admin password, client secret, private key (PEM header or body), IMS token or AEM-encrypted value
 #    in the capture files or in the -vvv logs
 # 3  aem_bp_capture_compare on each file (as a user with an installed collection runs it): no fact contradicted, and
@@ -144,7 +145,14 @@ run_vvv "$playbooks/capture.yml" "${inventory[@]}" -e "capture_dir=$MOCK_WORK/ca
     -e capture_hosts=aem_authors:legacy \
     -e capture_fail_on_contradiction=true
 [ "$(stats "${authors[@]}")" = "0 0 0 0" ] || { echo "capture wrote to an author: $(stats "${authors[@]}")"; exit 1; }
-echo "0 writes on every author, with and without --check"
+# a re-run on unchanged authors rewrites no file
+cp "$MOCK_WORK/capture.yml.log" "$MOCK_WORK/capture_first.yml.log"
+run_vvv "$playbooks/capture.yml" "${inventory[@]}" -e "capture_dir=$MOCK_WORK/capture" -e capture_check_health=true \
+    -e capture_hosts=aem_authors:legacy
+[ "$(grep -cE '^(author|legacy)[0-9]+ +: ok=[0-9]+ +changed=0 +unreachable=0 +failed=0 ' "$MOCK_WORK/capture.yml.log")" = 4 ] \
+    || { echo "a re-run of the capture changed a file"; grep -A6 "PLAY RECAP" "$MOCK_WORK/capture.yml.log"; exit 1; }
+[ "$(stats "${authors[@]}")" = "0 0 0 0" ] || { echo "capture wrote to an author: $(stats "${authors[@]}")"; exit 1; }
+echo "0 writes on every author, with and without --check; a re-run changes no capture file"
 for host in author65 author6515 author63 legacy63; do
     [ -s "$MOCK_WORK/check/$host.json" ] && [ -s "$MOCK_WORK/capture/$host.json" ] || { echo "no capture of $host"; exit 1; }
 done

@@ -231,3 +231,14 @@ def test_a_refused_read_is_noted_and_the_capture_goes_on():
     capture, _text = _capture.capture_author(client, "author1", "http://aem.example:4502/", "0.3.0")
     assert capture["agents"] is None
     assert [e["read"] for e in capture["errors"]] == ["the replication agents"]
+
+
+def test_aem_as_a_cloud_service_stops_before_any_request():
+    from ansible_collections.aemtools.brand_portal.plugins.module_utils._aem_client import AemClient
+    from ansible_collections.aemtools.brand_portal.tests.unit.plugins.module_utils.fake_session import FakeSession
+
+    session = FakeSession([])
+    client = AemClient("https://author-p1-e2.adobeaemcloud.com", "deployer", "s3cr3t-Passw0rd", session=session)
+    with pytest.raises(Exception, match="Cloud Manager"):
+        _capture.capture_author(client, "cloud", "https://author-p1-e2.adobeaemcloud.com", "0.3.0")
+    assert session.calls == []
