@@ -32,6 +32,7 @@ author:
   - aemtools contributors (@aemtools)
 extends_documentation_fragment:
   - aemtools.brand_portal.connection
+  - aemtools.brand_portal.cloud_service
   - aemtools.brand_portal.attributes
   - aemtools.brand_portal.attributes.ACTION_GROUP
 attributes:
