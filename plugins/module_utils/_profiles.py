@@ -67,7 +67,8 @@ FACTS = {
          "technical_account_id": "techAccountId", "org_id": "orgId", "client_secret": "clientSecret"},
         INFERRED_MARK, "AEM facts §6.2: only tenantURL is verified; the others mirror the 6.5 IMS servlet"),
     "certificate_download_classic": Fact("/etc/cloudservices/mediaportal/{name}.crt", INFERRED_MARK,
-                                         "seed 6.3: 'Download Public key'; the URL is not verified"),
+                                         "AEM facts §6.2: the legacy dialog's 'Download Public Key' button; "
+                                         "its URL is not verified"),
     "ims_servlet_base": Fact("/libs/cq/adobeims-configuration/content/imsconfigurations", INFERRED_MARK,
                              "AEM facts §7.1, §11: resource types verified, their URL is not"),
     "ims_keystore_user": Fact("brandportal-imsconfig-service", VERIFIED, "AEM facts §7.3"),
@@ -119,8 +120,9 @@ FACTS = {
                                  "Oak protects the rep:* items of users (rep:authorizableId, rep:principalName, "
                                  "rep:password) and access control (rep:policy): a restore writes them only in a node it "
                                  "imports, never compares them, and AEM keeps its own (not among the AEM facts)"),
-    # -- AEM as a Cloud Service: recognised, never configured (seed 002: Brand Portal is activated from Cloud Manager
-    # there); none of these is among the AEM facts, each names its public source --
+    # -- AEM as a Cloud Service: recognised, never configured (Adobe's "Configure Experience Manager Assets with Brand
+    # Portal": Brand Portal is activated from Cloud Manager there); none of these is among the AEM facts, each names
+    # its public source --
     "cloud_service_release": Fact(r"^(20\d\d)\.(\d{1,2})\.(\d+)(?:\.(\d{8}T\d{6}Z))?(?:-\d+)?$", VERIFIED,
                                   "an AEM as a Cloud Service (SDK) product information names the release as "
                                   "'Adobe Experience Manager (2025.11.23482.20251120T200914Z)': year.month.build."
