@@ -875,7 +875,8 @@ def message(summary_):
             % (sum(summary_[v] for v in VERDICTS), summary_[CONFIRMED], summary_[CONTRADICTED], summary_[NOT_COVERED]))
     if summary_.get("version"):
         text = "AEM %s (%s): %s" % (summary_["version"], summary_.get("host"), text)
-    text += "; inferred facts confirmed: %s" % (", ".join(inferred[CONFIRMED]) or "none")
+    text += "; inferred facts confirmed: %s; not covered: %s" % (", ".join(inferred[CONFIRMED]) or "none",
+                                                                 ", ".join(inferred[NOT_COVERED]) or "none")
     if inferred[CONTRADICTED] or summary_["contradicted_facts"]:
         text += "; CONTRADICTED: %s (correct them in plugins/module_utils/_profiles.py)" % ", ".join(
             summary_["contradicted_facts"])
