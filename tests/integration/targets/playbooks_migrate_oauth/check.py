@@ -4,7 +4,7 @@
 authors store (the mocks' state files, written after every change), the tokens the mock IMS issued and the packages
 the mock Brand Portal received or refused.
 
-python check.py STEP WORK AEM_PORTS(a,b,c1,c2,c3,d,e) IMS_PORTS(a,b,c) BP_PORTS(a,b,c)
+python check.py STEP WORK AEM_PORTS(a,b,c1,c2,c3,d,e,c4) IMS_PORTS(a,b,c) BP_PORTS(a,b,c)
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ CLIENT = "auth.token.provider.client.id"
 AGENT_TEST = "/etc/replication/agents.author/mp_replication.test.html"
 
 step, work = sys.argv[1], sys.argv[2]
-aem = dict(zip(("a", "b", "c1", "c2", "c3", "d", "e"), sys.argv[3].split(",")))
+aem = dict(zip(("a", "b", "c1", "c2", "c3", "d", "e", "c4"), sys.argv[3].split(",")))
 ims = dict(zip(("a", "b", "c"), sys.argv[4].split(",")))
 bp = dict(zip(("a", "b", "c"), sys.argv[5].split(",")))
 # which mock process (state file, IMS, Brand Portal) and which instance of it each author is
-PROCESS = {"a": ("a", "aem0"), "b": ("b", "aem0"), "c1": ("c", "aem0"), "c2": ("c", "aem1"), "c3": ("c", "aem2")}
+PROCESS = {"a": ("a", "aem0"), "b": ("b", "aem0"), "c1": ("c", "aem0"), "c2": ("c", "aem1"), "c3": ("c", "aem2"),
+           "c4": ("c", "aem3")}
 
 
 def call(method, port, path, auth=None):
@@ -75,6 +76,14 @@ def assert_oauth(host, client="fleet-client"):
     assert first(props.get("auth.access.token.request")).endswith("/ims/token/v3"), (host, props)
 
 
+def assert_test_connection(host):
+    """The JWT configuration put back works again, client secret included: AEM's own Test Connection (a read)."""
+    before = writes(host)
+    answer = call("GET", aem[host], AGENT_TEST, auth="admin:" + os.environ["MIG_ADMIN_PASSWORD"])
+    assert "Replication test succeeded" in answer, answer
+    assert writes(host) == before
+
+
 def received(process):
     return call("GET", bp[process], "/__mock__/tenants/acme/received")["received"]
 
@@ -109,12 +118,12 @@ elif step == "rolled_back":
     # the switch did happen: Brand Portal refused the OAuth token of the client without the Brand Portal API
     rejected = call("GET", bp["c"], "/__mock__/tenants/acme/rejected")["rejected"]
     assert any("nobp-client has no ent_brand_portal_sdk access" in r["reason"] for r in rejected), rejected
-    # and the JWT configuration put back works again, client secret included: AEM's own Test Connection (a read)
-    password = os.environ["MIG_ADMIN_PASSWORD"]
-    before = writes("c2")
-    answer = call("GET", aem["c2"], AGENT_TEST, auth="admin:" + password)
-    assert "Replication test succeeded" in answer, answer
-    assert writes("c2") == before
+    assert_test_connection("c2")
+elif step == "health_rolled_back":
+    assert writes("c4") > 0
+    assert_jwt("c4")
+    assert first(ims_config("c4").get("auth.token.provider.endpoint")) == "ims-na1.adobelogin.com", ims_config("c4")
+    assert_test_connection("c4")
 else:
     raise SystemExit("unknown step %s" % step)
 print("%s: ok" % step)

@@ -6,6 +6,8 @@
 #   c2  AEM 6.5.15 + hotfix, migrated to an OAuth client without the Brand Portal API: IMS issues it a token and
 #       Check Health passes, Test Connection fails -> rolled back to JWT, and the run stops before c3
 #   c3  the next author of that batch run: never touched
+#   c4  AEM 6.5.15 + hotfix, migrated with an authorization server AEM cannot reach (the controller can reach its
+#       IMS): Check Health fails after the write -> rolled back
 #   d   AEM 6.5.8 (before 6.5.11, no OAuth even with the hotfix) and e AEM 6.4.8 (cloud service model, JWT only):
 #       refused, 0 writes
 # Asserted through the mocks' admin API and state files (write counters, the stored IMS configurations, the tokens
@@ -93,7 +95,9 @@ play() {  # play NAME INVENTORY PLAYBOOK ARGS...: -vvv into NAME.yml.log (assert
 }
 
 jwt_setup() {  # configure Brand Portal with the fleet's JWT credential (brought key pair) on the inventory's authors
-    play "$1" "$2" "$playbooks/configure.yml" -e bp_credential_type=jwt \
+    # one author at a time: several instances of one mock process that writes a state file can deadlock when
+    # they are written at the same time
+    play "$1" "$2" "$playbooks/configure.yml" --forks 1 -e bp_credential_type=jwt \
         -e "bp_private_key={{ lookup('ansible.builtin.file', '$MOCK_WORK/fleet.key') }}" \
         -e "bp_certificate={{ lookup('ansible.builtin.file', '$MOCK_WORK/fleet.crt') }}"
     [ "$rc" -eq 0 ] || { tail -n 60 "$MOCK_WORK/$1.yml.log"; echo "$1: the JWT configuration failed"; exit 1; }
@@ -114,7 +118,7 @@ start_mock --aem-version 6.5.15 --ims-port 0 --bp-port 0 --state-file "$MOCK_WOR
     --admin-password "$MIG_ADMIN_PASSWORD"
 b_aem="$MOCK_AEM_PORT" b_ims="$MOCK_IMS_PORT" b_bp="$MOCK_BP_PORT"
 register "$b_ims" "$b_bp"
-start_mock --aem-version 6.5.15 --ims-oauth-hotfix --instances 3 --ims-port 0 --bp-port 0 \
+start_mock --aem-version 6.5.15 --ims-oauth-hotfix --instances 4 --ims-port 0 --bp-port 0 \
     --state-file "$MOCK_WORK/c.json" --admin-password "$MIG_ADMIN_PASSWORD"
 IFS=, read -r -a c_aem <<<"$MOCK_AEM_PORTS"
 c_ims="$MOCK_IMS_PORT" c_bp="$MOCK_BP_PORT"
@@ -124,13 +128,13 @@ d_aem="$MOCK_AEM_PORT" d_ims="$MOCK_IMS_PORT"
 start_mock --aem-version 6.4.8 --ims-port 0 --admin-password "$MIG_ADMIN_PASSWORD"
 e_aem="$MOCK_AEM_PORT" e_ims="$MOCK_IMS_PORT"
 hosts_yml "$MOCK_WORK/setup_bc.yml" "b=$b_aem:$b_ims" "c1=${c_aem[0]}:$c_ims" "c2=${c_aem[1]}:$c_ims" \
-    "c3=${c_aem[2]}:$c_ims"
+    "c3=${c_aem[2]}:$c_ims" "c4=${c_aem[3]}:$c_ims"
 jwt_setup setup_bc "$MOCK_WORK/setup_bc.yml"
 
 hosts_yml "$MOCK_WORK/fleet.yml" "a=$a_aem:$a_ims" "b=$b_aem:$b_ims" "c1=${c_aem[0]}:$c_ims" "d=$d_aem:$d_ims" \
     "e=$e_aem:$e_ims"
 check() {  # check STEP: the assertions of this target on the mocks (check.py)
-    "$MOCK_PYTHON" "$here/check.py" "$1" "$MOCK_WORK" "$a_aem,$b_aem,${c_aem[0]},${c_aem[1]},${c_aem[2]},$d_aem,$e_aem" \
+    "$MOCK_PYTHON" "$here/check.py" "$1" "$MOCK_WORK" "$a_aem,$b_aem,${c_aem[0]},${c_aem[1]},${c_aem[2]},$d_aem,$e_aem,${c_aem[3]}" \
         "$a_ims,$b_ims,$c_ims" "$a_bp,$b_bp,$c_bp"
 }
 check jwt_everywhere
@@ -192,5 +196,17 @@ if grep -qE "^(ok|changed|fatal): \[c3\]" "$MOCK_WORK/rollback.yml.log"; then
 fi
 check rolled_back
 echo "rollback: c2 back on JWT (Test Connection succeeds again), c3 untouched"
+
+# --- 5. Check Health failing after the write is rolled back too: AEM cannot reach the authorization server ----------
+hosts_yml "$MOCK_WORK/unreachable.yml" "c4=${c_aem[3]}:$c_ims"
+play health "$MOCK_WORK/unreachable.yml" "$playbooks/migrate_oauth.yml" -e bp_authorization_server=https://ims.example.com \
+    -e aem_retries=0
+[ "$rc" -ne 0 ] || { echo "health: the run passed"; exit 1; }
+for text in "Check Health of Adobe IMS configuration 'Brand Portal' failed" "UnknownHostException: ims.example.com" \
+        "Rolled back: the JWT configuration was put back from $MOCK_WORK/backups/c4/"; do
+    grep -qF -- "$text" "$MOCK_WORK/health.yml.log" || { echo "health: missing \"$text\""; exit 1; }
+done
+check health_rolled_back
+echo "Check Health failure: c4 back on JWT (Test Connection succeeds again)"
 
 assert_no_leaks MIG_SECRET MIG_NOBP_SECRET MIG_ADMIN_PASSWORD
