@@ -67,4 +67,10 @@ start_mock --aem-version 6.4.8 --ims-port 0 --bp-port 0
 case_run oauth_on_648 "$MOCK_AEM_PORT" -e expect=failure \
     -e "expect_msg='oauth is not available on AEM 6.4.8.0.*use credential_type=jwt'"
 
+# OAuth on 6.5.15 without Adobe's hotfix: the upgrade must not delete the working integration for a credential type
+# the author cannot use
+start_mock --aem-version 6.5.15 --ims-port 0 --bp-port 0
+case_run oauth_without_hotfix "$MOCK_AEM_PORT" -e expect=failure \
+    -e "expect_msg='nothing was written: AEM 6.5.15.0 supports OAuth Server-to-Server only with Adobe.s compatibility hotfix; .*ims-jwt-compatibility-package-6.5-1.0.zip is not installed'"
+
 assert_no_leaks PF_SECRET PF_WRONG_SECRET
