@@ -78,7 +78,9 @@ options:
   client_secret_update:
     description:
       - C(on_create) writes the client secret only when AEM holds none (AEM keeps it encrypted, so it cannot be
-        compared); C(always) writes it on every run (a rotation; never a no-change run).
+        compared), or when the credential changes - another O(client_id), or a switch of O(credential_type) (the JWT
+        to OAuth migration), which write the O(client_secret) given. C(always) writes it on every run (a rotation;
+        never a no-change run).
     type: str
     choices: [on_create, always]
     default: on_create
