@@ -95,27 +95,40 @@ class Faults:
 # ------------------------------------------------------------------ state file
 
 class StateStore:
-    """Snapshots of several apps (by key) in one JSON file, written atomically."""
+    """Snapshots of several apps (by key) in one JSON file, written atomically.
+
+    A save snapshots only the app that changed and writes it with the others' last snapshots. Snapshotting every app
+    on each save deadlocked: an app answering a request holds its lock while it calls another mock (Test Connection
+    to Brand Portal, Check Health to IMS), and that mock's save waited for the first app's lock."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.Lock()
         self.apps: Dict[str, Any] = {}
+        self.snapshots: Dict[str, Any] = {}
 
     def register(self, key: str, app: Any) -> bool:
         """Register ``app`` under ``key`` and restore it from the file; True if restored."""
         self.apps[key] = app
+        restored = False
         if os.path.exists(self.path):
             with open(self.path, encoding="utf-8") as fh:
                 data = json.load(fh)
             if key in data.get("apps", {}):
                 app.restore(data["apps"][key])
-                return True
-        return False
+                restored = True
+        # registration happens before any server thread runs: no lock can be held elsewhere yet
+        self.snapshots[key] = app.snapshot()
+        return restored
 
-    def save(self) -> None:
+    def save(self, app: Any = None) -> None:
+        """Write the file with ``app``'s current state (every app's when None, e.g. at shutdown)."""
+        keys = [k for k, a in self.apps.items() if app is None or a is app]
+        # taken outside the store's lock, so a save never waits for an app while holding it
+        fresh = dict((k, self.apps[k].snapshot()) for k in keys)
         with self._lock:
-            data = {"saved_at": time.time(), "apps": {k: a.snapshot() for k, a in self.apps.items()}}
+            self.snapshots.update(fresh)
+            data = {"saved_at": time.time(), "apps": dict(self.snapshots)}
             d = os.path.dirname(os.path.abspath(self.path))
             fd, tmp = tempfile.mkstemp(prefix=".mock-state-", dir=d)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -315,7 +328,7 @@ class MockServer:
 
     def _save(self) -> None:
         if self.state is not None:
-            self.state.save()
+            self.state.save(self.app)
 
     def serve(self, req: Request) -> Optional[Response]:
         if req.path.startswith("/__mock__/"):

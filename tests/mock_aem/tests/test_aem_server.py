@@ -454,3 +454,29 @@ def test_cli_sigint_and_ims_bp_ports(mock_cli):
     assert requests.get(cli.url("ims") + "/__mock__/stats").status_code == 200
     rc, out = cli.stop(signal.SIGINT)
     assert rc == 0 and out == "mock-aem stopped\n"
+
+
+def test_state_file_save_of_one_app_never_waits_for_another(tmp_path):
+    """An author holds its lock while it calls another mock (Test Connection to Brand Portal, Check Health to IMS);
+    that mock's save must not wait for the author's lock, or both hang. A save snapshots only its own app."""
+    import threading
+
+    from tests.mock_aem.server import StateStore
+
+    store = StateStore(str(tmp_path / "state.json"))
+    author, other = AuthorApp(), AuthorApp()
+    store.register("aem0", author)
+    store.register("aem1", other)
+    saved = threading.Event()
+
+    def save_other():
+        store.save(other)
+        saved.set()
+
+    with author._lock:  # the author is answering a request and waits for the other mock
+        worker = threading.Thread(target=save_other, daemon=True)
+        worker.start()
+        assert saved.wait(10), "the other app's save waited for the author's lock"
+    with open(str(tmp_path / "state.json"), encoding="utf-8") as handle:
+        assert sorted(json.load(handle)["apps"]) == ["aem0", "aem1"]
+    store.save()  # at shutdown: every app
