@@ -48,6 +48,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._keystore im
     plan_brought_key_pair,
     verify_key_pair,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._plan import carry_out
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact, read_profile
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import (
     node_properties,
@@ -185,12 +186,13 @@ def ensure_mac_key_pair(client, tenant_url, key, cert, check_mode, keystore_pass
             return True, None, after
         raise
     plan = plan_brought_key_pair(client, user, alias, cert)
-    if not plan.changed:
-        return False, plan.before, after
-    if not check_mode:
+
+    def write():
         apply_brought_key_pair(client, plan, key, cert, keystore_password)
         verify_key_pair(client, plan, cert, user)
-    return True, plan.before, after
+
+    carry_out({"changed": plan.changed}, check_mode, write)
+    return plan.changed, plan.before, after
 
 
 def detect_profile(client):
@@ -284,27 +286,33 @@ def ensure_ims_model(client, path, title, tenant_url, params, check_mode):
     before = dict((k, current_props[k]) for k in to_set if k in current_props)
     result = {"changed": bool(to_set), "diff": diff_for(content_path, redact_node(before), redact_node(to_set)),
               "predicted": check_mode and bool(to_set)}
-    if not to_set or check_mode:
+
+    def predict():
         predicted = dict(current_props)
         predicted.update(to_set)
-        return result, redact_node(predicted)
-    if current is None:
-        sling_post(client, path, [("_charset_", "utf-8"), ("jcr:primaryType", "cq:Page"),
-                                  ("jcr:content/jcr:primaryType", "nt:unstructured"),
-                                  ("jcr:content/jcr:title", title)], "create cloud service page %s" % path)
-    form = [("_charset_", "utf-8"), ("item", path), ("name", title), ("tenantURL", tenant_url),
-            ("oauthScopes", params["oauth_scopes"]), ("sling:resourceType", fact("cloudservice_resource_type"))]
-    if params["ims_config"]:
-        form.append(("imsConfig", params["ims_config"]))
-    # Safe to repeat after a lost answer: the form carries every setting of the page, which exists by now (item =
-    # its path: an edit), and AEM keeps four agents per tenant ("Four replication agents are created for each
-    # tenant", AEM facts §6.3), so a second save adds none; the page is read back and verified below.
-    client.post(fact("cloudservice_servlet"), "save Brand Portal cloud service %s" % path, data=form,
-                headers={"Accept": "application/json"}, idempotent=True)
-    end = read_node(client, content_path)
-    wrong = sorted(property_changes(end, desired)[0]) if end is not None else ["(node missing)"]
-    if wrong:
-        raise AemUnexpectedResponseError("AEM saved the cloud service but these properties do not hold the requested "
-                                         "values when read back: %s" % ", ".join(wrong), method="GET",
-                                         path=content_path, attempted="verify cloud service %s" % path)
-    return result, redact_node(end)
+        return {"properties": redact_node(predicted)}
+
+    def write():
+        if current is None:
+            sling_post(client, path, [("_charset_", "utf-8"), ("jcr:primaryType", "cq:Page"),
+                                      ("jcr:content/jcr:primaryType", "nt:unstructured"),
+                                      ("jcr:content/jcr:title", title)], "create cloud service page %s" % path)
+        form = [("_charset_", "utf-8"), ("item", path), ("name", title), ("tenantURL", tenant_url),
+                ("oauthScopes", params["oauth_scopes"]), ("sling:resourceType", fact("cloudservice_resource_type"))]
+        if params["ims_config"]:
+            form.append(("imsConfig", params["ims_config"]))
+        # Safe to repeat after a lost answer: the form carries every setting of the page, which exists by now (item =
+        # its path: an edit), and AEM keeps four agents per tenant ("Four replication agents are created for each
+        # tenant", AEM facts §6.3), so a second save adds none; the page is read back and verified below.
+        client.post(fact("cloudservice_servlet"), "save Brand Portal cloud service %s" % path, data=form,
+                    headers={"Accept": "application/json"}, idempotent=True)
+        end = read_node(client, content_path)
+        wrong = sorted(property_changes(end, desired)[0]) if end is not None else ["(node missing)"]
+        if wrong:
+            raise AemUnexpectedResponseError("AEM saved the cloud service but these properties do not hold the "
+                                             "requested values when read back: %s" % ", ".join(wrong), method="GET",
+                                             path=content_path, attempted="verify cloud service %s" % path)
+        return {"properties": redact_node(end)}
+
+    result = carry_out(result, check_mode, write, predict)
+    return result, result.pop("properties")

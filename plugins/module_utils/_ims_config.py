@@ -66,6 +66,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._osgi import
     update_config,
 )
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._osgi import text as _text
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._plan import carry_out, verified_delete
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._profiles import fact
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
 
@@ -636,52 +637,57 @@ def ensure_present(client, request, check_mode, warn=None):
     result.update(changed=changed, diff=_diff(title, redact_properties(before), redact_properties(after)),
                   secret_written=write_secret)
 
-    if check_mode or not changed:
+    def predict():
+        end = {}
         if request.cert is not None:
-            result["certificate"] = certificate_pem(request.cert)
+            end["certificate"] = certificate_pem(request.cert)
         elif key_plan is not None and key_plan.action == "none":
-            result["certificate"] = download_certificate(client, key_plan.alias)
-        result["ims_config"] = (_result_config(pid, provider_props, customizer.pid if customizer else None,
-                                               customizer_props, settings["credential_type"], title)
-                                if (found or not missing) else None)
-        return result
+            end["certificate"] = download_certificate(client, key_plan.alias)
+        end["ims_config"] = (_result_config(pid, provider_props, customizer.pid if customizer else None,
+                                            customizer_props, settings["credential_type"], title)
+                             if (found or not missing) else None)
+        return end
 
-    # -- writes: key pair, provider, customizer
-    generated = None
-    if key_plan is not None and key_plan.changed:
-        generated = apply_key_pair(client, request, key_plan)
-    if key_plan is not None:
-        if request.cert is not None:
-            result["certificate"] = certificate_pem(request.cert)
-        else:
-            result["certificate"] = generated or download_certificate(client, key_plan.alias)
-    if missing:
-        result["ims_config"] = (_result_config(pid, provider_props, customizer.pid if customizer else None,
-                                               customizer_props, settings["credential_type"], title)
-                                if found else None)
-        return result
+    def write():
+        # -- writes: key pair, provider, customizer
+        end, new_pid = {}, pid
+        generated = None
+        if key_plan is not None and key_plan.changed:
+            generated = apply_key_pair(client, request, key_plan)
+        if key_plan is not None:
+            if request.cert is not None:
+                end["certificate"] = certificate_pem(request.cert)
+            else:
+                end["certificate"] = generated or download_certificate(client, key_plan.alias)
+        if missing:
+            end["ims_config"] = (_result_config(pid, provider_props, customizer.pid if customizer else None,
+                                                customizer_props, settings["credential_type"], title)
+                                 if found else None)
+            return end
 
-    if found is None:
-        # the name is generated above for a new configuration: no other provider holds it
-        pid = create_factory_config(client, fact("ims_provider_factory"), provider_write, key=P_NAME)
-    elif provider_changes:
-        update_config(client, pid, provider_write, found.provider.bundle_location)
-    customizer_pid = customizer.pid if customizer else None
-    if customizer is None:
-        # no customizer holds this type (find_configuration looked for it): one that appears is this one
-        customizer_pid = create_factory_config(client, fact("ims_customizer_factory"), customizer_write, key=C_TYPE)
-    elif customizer_changes or write_secret:
-        update_config(client, customizer_pid, customizer_write, customizer.bundle_location)
+        if found is None:
+            # the name is generated above for a new configuration: no other provider holds it
+            new_pid = create_factory_config(client, fact("ims_provider_factory"), provider_write, key=P_NAME)
+        elif provider_changes:
+            update_config(client, new_pid, provider_write, found.provider.bundle_location)
+        customizer_pid = customizer.pid if customizer else None
+        if customizer is None:
+            # no customizer holds this type (find_configuration looked for it): one that appears is this one
+            customizer_pid = create_factory_config(client, fact("ims_customizer_factory"), customizer_write, key=C_TYPE)
+        elif customizer_changes or write_secret:
+            update_config(client, customizer_pid, customizer_write, customizer.bundle_location)
 
-    # -- re-read and verify
-    end_provider = read_config(client, pid)
-    end_customizer = read_config(client, customizer_pid)
-    _verify(pid, desired, end_provider, customizer_pid, desired_customizer, end_customizer, request.jwt)
-    if key_plan is not None and key_plan.changed:
-        verify_key_pair(client, key_plan, request.cert, fact("ims_keystore_user"))
-    result["ims_config"] = _result_config(pid, end_provider.properties, customizer_pid, end_customizer.properties,
-                                          settings["credential_type"], title)
-    return result
+        # -- re-read and verify
+        end_provider = read_config(client, new_pid)
+        end_customizer = read_config(client, customizer_pid)
+        _verify(new_pid, desired, end_provider, customizer_pid, desired_customizer, end_customizer, request.jwt)
+        if key_plan is not None and key_plan.changed:
+            verify_key_pair(client, key_plan, request.cert, fact("ims_keystore_user"))
+        end["ims_config"] = _result_config(new_pid, end_provider.properties, customizer_pid,
+                                           end_customizer.properties, settings["credential_type"], title)
+        return end
+
+    return carry_out(result, check_mode, write, predict)
 
 
 def _verify(pid, desired, provider, customizer_pid, desired_customizer, customizer, jwt):
@@ -718,16 +724,15 @@ def ensure_absent(client, title, check_mode):
         before.update(found.customizer.properties)
     result = {"changed": True, "diff": _diff(title, redact_properties(before), {}), "ims_config": None,
               "ims_config_before": _before_config(found, title)}
-    if check_mode:
-        return result
-    if found.customizer is not None:
-        delete_config(client, found.customizer.pid)
-    delete_config(client, found.provider.pid)
-    if read_config(client, found.provider.pid) is not None:
-        raise AemUnexpectedResponseError("AEM accepted the delete but the configuration still exists", method="GET",
-                                         path=config_path(found.provider.pid) + ".json",
-                                         attempted="verify deletion of %s" % found.provider.pid)
-    return result
+
+    def delete():
+        if found.customizer is not None:
+            delete_config(client, found.customizer.pid)
+        delete_config(client, found.provider.pid)
+
+    pid = found.provider.pid
+    return carry_out(result, check_mode, lambda: verified_delete(
+        delete, lambda: read_config(client, pid) is not None, "configuration", config_path(pid) + ".json", pid))
 
 
 def credential_type_problem(profile, credential_type):

@@ -18,6 +18,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._errors impo
     AemInputError,
     AemUnexpectedResponseError,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._plan import carry_out, verified_delete
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._redact import REDACTED, is_secret_name
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import (
     build_post_payload,
@@ -200,14 +201,14 @@ def ensure_present(client, spec, check_mode):
     result = {"changed": plan.changed,
               "diff": diff_for(spec.path, redact_node(plan.before), redact_node(plan.after)),
               "secret_properties_written": plan.secrets_to_write}
-    if not plan.changed or check_mode:
-        result["node"] = predicted_node(current, spec, plan)
-        return result
-    apply_present(client, spec, plan)
-    end = read_node(client, spec.path, missing=spec.missing)
-    _verify(spec, end)
-    result["node"] = redact_node(end, spec.secrets)
-    return result
+
+    def write():
+        apply_present(client, spec, plan)
+        end = read_node(client, spec.path, missing=spec.missing)
+        _verify(spec, end)
+        return {"node": redact_node(end, spec.secrets)}
+
+    return carry_out(result, check_mode, write, predict=lambda: {"node": predicted_node(current, spec, plan)})
 
 
 def _verify(spec, end):
@@ -231,10 +232,6 @@ def ensure_absent(client, path, check_mode, missing=(404,), secret_names=()):
         return {"changed": False, "diff": diff_for(path, {}, {}), "node": None}
     before = redact_node(current, secret_names)
     result = {"changed": True, "diff": diff_for(path, before, {}), "node": None}
-    if check_mode:
-        return result
-    sling_post(client, path, delete_payload(), "delete node %s" % path)
-    if read_node(client, path, missing=missing) is not None:
-        raise AemUnexpectedResponseError("AEM accepted the delete but the node still exists", method="GET",
-                                         path=path, attempted="verify deletion of %s" % path)
-    return result
+    return carry_out(result, check_mode, lambda: verified_delete(
+        lambda: sling_post(client, path, delete_payload(), "delete node %s" % path),
+        lambda: read_node(client, path, missing=missing) is not None, "node", path))

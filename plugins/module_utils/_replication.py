@@ -48,6 +48,7 @@ from ansible_collections.aemtools.brand_portal.plugins.module_utils._jcr_node im
     predicted_node,
     redact_node,
 )
+from ansible_collections.aemtools.brand_portal.plugins.module_utils._plan import carry_out, verified_delete
 from ansible_collections.aemtools.brand_portal.plugins.module_utils._sling import (
     build_post_payload,
     delete_payload,
@@ -341,26 +342,29 @@ def ensure_agent_present(client, spec, check_mode, encrypt=True):
     result = {"changed": plan.changed,
               "diff": diff_for(spec.path, redact_node(plan.before), redact_node(plan.after)),
               "transport_password_written": bool(plan.secrets_to_write)}
-    if not plan.changed or check_mode:
+
+    def predict():
         predicted = predicted_node(content, node_spec, plan)
-        result["agent"] = Agent(spec.runmode, spec.name, predicted).view(client.redactor)
-        return result
-    secrets = {}
-    for name in plan.secrets_to_write:
-        value = node_spec.secrets[name]
-        secrets[name] = protect(client, value) if encrypt else value
-    if page is None:
-        to_set = dict(plan.to_set)
-        to_set.update(secrets)
-        sling_post(client, spec.path, create_payload(to_set), "create replication agent %s" % spec.path)
-    else:
-        write_spec = NodeSpec(node_spec.path, node_spec.properties, node_spec.primary_type, secrets,
-                              node_spec.secret_update, node_spec.purge, node_spec.ignore, node_spec.missing)
-        apply_present(client, write_spec, plan)
-    end = read_node(client, spec.content_path, missing=AGENT_MISSING)
-    verify_written(node_spec, end)
-    result["agent"] = Agent(spec.runmode, spec.name, node_properties(end)).view(client.redactor)
-    return result
+        return {"agent": Agent(spec.runmode, spec.name, predicted).view(client.redactor)}
+
+    def write():
+        secrets = {}
+        for name in plan.secrets_to_write:
+            value = node_spec.secrets[name]
+            secrets[name] = protect(client, value) if encrypt else value
+        if page is None:
+            to_set = dict(plan.to_set)
+            to_set.update(secrets)
+            sling_post(client, spec.path, create_payload(to_set), "create replication agent %s" % spec.path)
+        else:
+            write_spec = NodeSpec(node_spec.path, node_spec.properties, node_spec.primary_type, secrets,
+                                  node_spec.secret_update, node_spec.purge, node_spec.ignore, node_spec.missing)
+            apply_present(client, write_spec, plan)
+        end = read_node(client, spec.content_path, missing=AGENT_MISSING)
+        verify_written(node_spec, end)
+        return {"agent": Agent(spec.runmode, spec.name, node_properties(end)).view(client.redactor)}
+
+    return carry_out(result, check_mode, write, predict)
 
 
 def ensure_agent_absent(client, runmode, name, check_mode):
@@ -373,13 +377,9 @@ def ensure_agent_absent(client, runmode, name, check_mode):
         return {"changed": False, "diff": diff_for(path, {}, {}), "agent": None}
     before = redact_node(_content_of(page) or node_properties(page))
     result = {"changed": True, "diff": diff_for(path, client.redactor.mapping(before), {}), "agent": None}
-    if check_mode:
-        return result
-    sling_post(client, path, delete_payload(), "delete replication agent %s" % path)
-    if read_agent_page(client, runmode, name) is not None:
-        raise AemUnexpectedResponseError("AEM accepted the delete but the agent still exists", method="GET",
-                                         path=path, attempted="verify deletion of %s" % path)
-    return result
+    return carry_out(result, check_mode, lambda: verified_delete(
+        lambda: sling_post(client, path, delete_payload(), "delete replication agent %s" % path),
+        lambda: read_agent_page(client, runmode, name) is not None, "agent", path))
 
 
 # -- listing and selection ---------------------------------------------------------------------------

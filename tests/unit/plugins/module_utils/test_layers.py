@@ -16,8 +16,8 @@ MODULE_UTILS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "..", "plug
 LAYERS = [
     # 0: no collection imports at all
     {"_errors", "_redact", "_files"},
-    # 1: the HTTP transport; the audit's reports (files only)
-    {"_http", "_audit_report"},
+    # 1: the HTTP transport; the audit's reports (files only); the check-mode gate every ensure function shares
+    {"_http", "_audit_report", "_plan"},
     # 2: the two clients, version facts, keystores, Sling and configMgr - each on its own (see FORBIDDEN)
     {"_aem_client", "_ims", "_profiles", "_keystore", "_sling", "_osgi"},
     # 3: JCR nodes, replication agents, OSGi / Adobe IMS configurations
