@@ -154,7 +154,10 @@ run_vvv "$playbooks/capture.yml" "${inventory[@]}" -e "capture_dir=$MOCK_WORK/ca
 [ "$(stats "${authors[@]}")" = "0 0 0 0" ] || { echo "capture wrote to an author: $(stats "${authors[@]}")"; exit 1; }
 echo "0 writes on every author, with and without --check; a re-run changes no capture file"
 for host in author65 author6515 author63 legacy63; do
-    [ -s "$MOCK_WORK/check/$host.json" ] && [ -s "$MOCK_WORK/capture/$host.json" ] || { echo "no capture of $host"; exit 1; }
+    if [ ! -s "$MOCK_WORK/check/$host.json" ] || [ ! -s "$MOCK_WORK/capture/$host.json" ]; then
+        echo "no capture of $host"
+        exit 1
+    fi
 done
 # the Check Health answers differ between the two runs; the rest is the same author read twice
 "$MOCK_PYTHON" - "$MOCK_WORK" <<'PY'
