@@ -91,13 +91,13 @@ class AemClient(HttpClient):
         self.csrf_token = None
 
     def request(self, method, path, attempted, expected=(200,), params=None, data=None, files=None,
-                headers=None, idempotent=False, write=True):
+                headers=None, idempotent=False, write=True, fresh=False):
         """As :meth:`HttpClient.request`; a write refused with 403 is retried once with a fresh
         CSRF token."""
         method = method.upper()
         self.refuse_writes(method, path, attempted, write)
         response = self.send(method, path, attempted, params=params, data=data, files=files, headers=headers,
-                             retryable=method in SAFE_METHODS or idempotent)
+                             retryable=method in SAFE_METHODS or idempotent, fresh=fresh)
         if response.status == 403 and method not in SAFE_METHODS:
             # AEM's CSRF filter answers a write without a valid token with a bare 403.  The token
             # is fetched only when needed, because most non-browser clients never need one.

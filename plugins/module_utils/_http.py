@@ -252,12 +252,14 @@ class HttpClient(object):
             raise AemError("refused to send %s %s in check mode, where nothing may be written (a bug of the "
                            "collection: please report it)" % (method.upper(), path), attempted=attempted)
 
-    def get(self, path, attempted, expected=(200,), params=None, headers=None):
-        return self.request("GET", path, attempted, expected=expected, params=params, headers=headers)
+    def get(self, path, attempted, expected=(200,), params=None, headers=None, fresh=False):
+        """``fresh``: never from the read cache - for a GET that makes the server act (AEM's Check Health asks
+        Adobe IMS for a token), whose repeat must be asked again."""
+        return self.request("GET", path, attempted, expected=expected, params=params, headers=headers, fresh=fresh)
 
-    def get_json(self, path, attempted, expected=(200,), params=None):
+    def get_json(self, path, attempted, expected=(200,), params=None, fresh=False):
         """GET and decode JSON; an answer that is not JSON (a login page, a proxy error) is a typed error."""
-        response = self.get(path, attempted, expected=expected, params=params)
+        response = self.get(path, attempted, expected=expected, params=params, fresh=fresh)
         try:
             return response.json()
         except ValueError:
@@ -271,7 +273,7 @@ class HttpClient(object):
                             headers=headers, idempotent=idempotent, write=write)
 
     def request(self, method, path, attempted, expected=(200,), params=None, data=None, files=None,
-                headers=None, idempotent=False, write=True):
+                headers=None, idempotent=False, write=True, fresh=False):
         """Send one request; return an :class:`HttpResponse` whose status is in ``expected``.
 
         Raises a typed :class:`AemError` otherwise.  Transient failures are retried with backoff
@@ -280,7 +282,7 @@ class HttpClient(object):
         method = method.upper()
         self.refuse_writes(method, path, attempted, write)
         response = self.send(method, path, attempted, params=params, data=data, files=files, headers=headers,
-                             retryable=method in SAFE_METHODS or idempotent)
+                             retryable=method in SAFE_METHODS or idempotent, fresh=fresh)
         if response.status not in expected:
             raise self.error_for(response, attempted)
         self.record_write(response, write)
@@ -294,9 +296,10 @@ class HttpClient(object):
     def url_for(self, path):
         return self.base_url + quote_path(path)
 
-    def send(self, method, path, attempted, params=None, data=None, files=None, headers=None, retryable=False):
+    def send(self, method, path, attempted, params=None, data=None, files=None, headers=None, retryable=False,
+             fresh=False):
         """One logical request, retried on transient failures when ``retryable``; no status check."""
-        if self._read_cache is None:
+        if self._read_cache is None or (fresh and method in SAFE_METHODS):
             return self._send(method, path, attempted, params, data, files, headers, retryable)
         if method not in SAFE_METHODS:
             self._read_cache.clear()

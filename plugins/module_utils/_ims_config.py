@@ -491,7 +491,8 @@ def check_health(client, pid, grant):
     path = fact("ims_servlet_base") + fact("ims_health_servlet")
     retries = 0
     while True:
-        data = client.get_json(path, attempted, params={"configurationId": pid})
+        # each ask makes AEM request a token again: never answered from the read cache
+        data = client.get_json(path, attempted, params={"configurationId": pid}, fresh=True)
         if not isinstance(data, dict) or "ok" not in data:
             raise AemUnexpectedResponseError("the Check Health answer has no 'ok' field", method="GET", path=path,
                                              attempted=attempted)

@@ -624,7 +624,8 @@ def run_test_connection(client, agent):
     """
     attempted = "run Test Connection of agent %s" % agent.path
     try:
-        response = client.get(agent.path + ".test.html", attempted)
+        # it sends a test package each time: never answered from the read cache
+        response = client.get(agent.path + ".test.html", attempted, fresh=True)
     except (AemServerError, AemNotFoundError, AemForbiddenError, AemUnexpectedResponseError) as error:
         return {"success": False, "reason": [client.redactor.text(str(error))], "log": []}
     lines = [client.redactor.text(line) for line in log_lines(response.body)][-LOG_LIMIT:]

@@ -124,3 +124,15 @@ def test_reads_are_not_recorded_as_writes():
     client.get("/content/a.json", "read")
     client.post("/content/a", "write")
     assert client.writes == ["POST /content/a"]
+
+
+def test_a_fresh_get_is_always_sent_and_leaves_the_cache_as_it_was():
+    """A GET that makes the server act (Check Health, Test Connection) is asked again each time; the cache keeps
+    answering the ordinary reads and stays on."""
+    client, session = cached_client([FakeResponse(200, {"v": 1}), FakeResponse(200, {"ok": False}),
+                                     FakeResponse(200, {"ok": True})])[:2]
+    assert client.get_json("/content/a.json", "read") == {"v": 1}
+    assert client.get_json("/health", "check", fresh=True) == {"ok": False}
+    assert client.get_json("/health", "check again", fresh=True) == {"ok": True}
+    assert client.get_json("/content/a.json", "read again") == {"v": 1}
+    assert sent(session) == [("GET", "/content/a.json"), ("GET", "/health"), ("GET", "/health")]
